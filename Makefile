@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmxlab: build the module and the tool, install them, test them.
+#
+#   make            vmxlab.ko (against KDIR) and tools/vmxlab
+#   make check      install test dependencies (root), build for every
+#                   supported kernel, host unit tests, emulated machines
+#   make run        show vmxlab working: here if this CPU has usable VT-x,
+#                   else in the emulated machine (Bochs)
+#   make install    modules_install + depmod + the tool in /usr/local/sbin
+#   make clean
+#
+# Kernel headers: KDIR=... wins; else the running kernel's build directory;
+# else the newest installed Debian linux-headers-*-amd64.
+
+SHELL := /bin/bash
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+NEWEST_KDIR := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(NEWEST_KDIR))
+
+# Every kernel make check builds for: Debian 12's 6.1 and the 6.12 LTS.
+KDIR_61 = $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -e cloud -e rt | sort -V | tail -n 1)
+KDIR_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | grep -v -e cloud -e rt | sort -V | tail -n 1)
+
+MODULE_SOURCES := Kbuild $(shell find vmx ept vmcs exits include -name '*.[chS]' 2>/dev/null)
+BUILD := build
+
+.PHONY: all module tool modules-all check unit machine deps run install clean help
+
+all: module tool
+
+help:
+	@sed -n '3,15p' Makefile
+
+module:
+	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \
+	  echo "vmxlab: no kernel headers found. Install them (Debian: apt-get install linux-headers-amd64) or pass KDIR=/path/to/build"; exit 1; }
+	@echo "vmxlab: building against $(KDIR)"
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tool:
+	$(MAKE) -C tools
+
+# Build vmxlab.ko for one kernel in build/<abi>/, from a copy of the
+# sources, so that builds for several kernels do not share objects.
+# Any compiler warning fails the build.
+$(BUILD)/%/vmxlab.ko: $(MODULE_SOURCES)
+	@mkdir -p $(BUILD)/$*
+	@cp -rp Kbuild vmx ept vmcs exits include $(BUILD)/$*/
+	@echo "vmxlab: building against /usr/src/linux-headers-$*"
+	@$(MAKE) -C /usr/src/linux-headers-$* M=$(CURDIR)/$(BUILD)/$* modules 2>&1 | tee $(BUILD)/$*/build.log
+	@! grep -E 'warning:|error:' $(BUILD)/$*/build.log
+	@test -f $@
+
+modules-all:
+	@test -n "$(KDIR_61)" || { echo "vmxlab: 6.1 headers missing: run 'make deps' as root"; exit 1; }
+	@test -n "$(KDIR_612)" || { echo "vmxlab: 6.12 headers missing: run 'make deps' as root"; exit 1; }
+	$(MAKE) $(BUILD)/$(notdir $(KDIR_61:/usr/src/linux-headers-%=%))/vmxlab.ko
+	$(MAKE) $(BUILD)/$(notdir $(KDIR_612:/usr/src/linux-headers-%=%))/vmxlab.ko
+
+deps:
+	tests/install-deps.sh
+
+install: module tool
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR:/usr/src/linux-headers-%=/lib/modules/%/build)))
+	$(MAKE) -C tools install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C tools clean
+	-$(MAKE) -C tests/unit clean 2>/dev/null
+	rm -rf $(BUILD)

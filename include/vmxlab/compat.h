@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels vmxlab supports (Debian 12's 6.1 and
+ * the 6.12 LTS), in one place so that no other file needs an #if.
+ */
+#ifndef VMXLAB_COMPAT_H
+#define VMXLAB_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+/* From 6.12, kvm_intel turns VMX on as soon as it loads (kvm.enable_virt_at_load=Y). */
+#define VMXLAB_KVM_HINT \
+	"unload it ('rmmod kvm_intel'), or boot with kvm.enable_virt_at_load=0 so that it holds VMX only while a VM exists"
+#else
+/* On 6.1, kvm_intel holds VMX only while at least one VM exists. */
+#define VMXLAB_KVM_HINT \
+	"stop its virtual machines (it holds VMX only while a VM exists), or unload it ('rmmod kvm_intel')"
+#endif
+
+/*
+ * syscore: newer kernels (and Debian's 6.12.117 by backport) register a
+ * struct syscore whose callbacks take a data pointer; older ones register
+ * struct syscore_ops directly.  Kbuild probes which one this kernel has.
+ */
+#include <linux/syscore_ops.h>
+
+#ifdef VMXLAB_HAVE_STRUCT_SYSCORE
+#define VMXLAB_SYSCORE_PARAMS	void *data
+#define VMXLAB_DEFINE_SYSCORE(name, suspend_fn, resume_fn)		\
+	static const struct syscore_ops name##_ops = {			\
+		.suspend = suspend_fn,					\
+		.resume = resume_fn,					\
+	};								\
+	static struct syscore name = { .ops = &name##_ops }
+#define vmxlab_register_syscore(s)	register_syscore(s)
+#define vmxlab_unregister_syscore(s)	unregister_syscore(s)
+#else
+#define VMXLAB_SYSCORE_PARAMS	void
+#define VMXLAB_DEFINE_SYSCORE(name, suspend_fn, resume_fn)		\
+	static struct syscore_ops name = {				\
+		.suspend = suspend_fn,					\
+		.resume = resume_fn,					\
+	}
+#define vmxlab_register_syscore(s)	register_syscore_ops(s)
+#define vmxlab_unregister_syscore(s)	unregister_syscore_ops(s)
+#endif
+
+#endif /* VMXLAB_COMPAT_H */

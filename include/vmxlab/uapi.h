@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmxlab user-space API: the one header shared by vmxlab.ko and tools/.
+ *
+ * /dev/vmxlab answers two families of ioctls:
+ *   - KVM's, with KVM's own numbers and structures from <linux/kvm.h>, so
+ *     that an existing KVM client runs against /dev/vmxlab unchanged;
+ *   - vmxlab's own extras, under the magic VMXLAB_IO below, which never
+ *     collides with KVMIO (0xAE).
+ *
+ * Every structure has fixed-width fields and explicit padding.  Fields
+ * marked "in" are read by the module; reserved and padding fields must be
+ * zero on input (else -EINVAL) and are zero on output.
+ */
+#ifndef VMXLAB_UAPI_H
+#define VMXLAB_UAPI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#include <linux/kvm.h>
+
+#define VMXLAB_DEVICE_NAME	"vmxlab"
+#define VMXLAB_DEVICE_PATH	"/dev/vmxlab"
+
+/* KVM_GET_API_VERSION on /dev/vmxlab answers KVM's value. */
+#define VMXLAB_KVM_API_VERSION	12
+
+/* Version of vmxlab's own ioctls, reported by VMXLAB_GET_CAPS. */
+#define VMXLAB_API_VERSION	1
+
+#define VMXLAB_IO		0xd9
+
+/*
+ * The capability MSRs, in the order of vmxlab_caps.msr[].  An entry is
+ * meaningful only when its bit is set in vmxlab_caps.msr_valid: an MSR
+ * exists only when another MSR says so (SDM Vol. 3D, Appendix A).
+ */
+enum vmxlab_cap_msr {
+	VMXLAB_CAP_FEATURE_CONTROL,
+	VMXLAB_CAP_BASIC,
+	VMXLAB_CAP_PINBASED,
+	VMXLAB_CAP_PROCBASED,
+	VMXLAB_CAP_EXIT,
+	VMXLAB_CAP_ENTRY,
+	VMXLAB_CAP_MISC,
+	VMXLAB_CAP_CR0_FIXED0,
+	VMXLAB_CAP_CR0_FIXED1,
+	VMXLAB_CAP_CR4_FIXED0,
+	VMXLAB_CAP_CR4_FIXED1,
+	VMXLAB_CAP_VMCS_ENUM,
+	VMXLAB_CAP_PROCBASED2,
+	VMXLAB_CAP_EPT_VPID,
+	VMXLAB_CAP_TRUE_PINBASED,
+	VMXLAB_CAP_TRUE_PROCBASED,
+	VMXLAB_CAP_TRUE_EXIT,
+	VMXLAB_CAP_TRUE_ENTRY,
+	VMXLAB_CAP_VMFUNC,
+	VMXLAB_CAP_PROCBASED3,
+	VMXLAB_NR_CAP_MSRS
+};
+
+#define VMXLAB_MAX_CAP_MSRS	32
+
+/* The five 32-bit control sets, in the order of vmxlab_caps.controls[]. */
+enum vmxlab_control_set {
+	VMXLAB_CTLS_PINBASED,
+	VMXLAB_CTLS_PROCBASED,
+	VMXLAB_CTLS_PROCBASED2,
+	VMXLAB_CTLS_EXIT,
+	VMXLAB_CTLS_ENTRY,
+	VMXLAB_NR_CONTROL_SETS
+};
+
+#define VMXLAB_MAX_CONTROL_SETS	8
+
+/*
+ * How vmxlab chose one control set from the CPU's allowed settings.
+ * value = ((required | optional) & allowed-1) | allowed-0; nothing is
+ * dropped or forced silently: the difference is reported here.
+ */
+struct vmxlab_control_choice {
+	__u32 required;		/* vmxlab cannot run guests without these */
+	__u32 optional;		/* used when the CPU allows them */
+	__u32 value;		/* what vmxlab programs into the VMCS */
+	__u32 forced_on;	/* 1 in value although vmxlab did not ask */
+	__u32 dropped;		/* optional, but the CPU does not allow 1 */
+	__u32 missing;		/* required, but the CPU does not allow 1 */
+	__u32 pad[2];
+};
+
+/*
+ * The requirements vmxlab checks before it loads; bit n of
+ * vmxlab_caps.unmet is requirement n.  The names, SDM sections and fixes
+ * are in the requirement table of vmx/caps.c.
+ */
+enum vmxlab_requirement {
+	VMXLAB_REQ_VMCS_WRITE_BACK,
+	VMXLAB_REQ_VMCS_FITS_PAGE,
+	VMXLAB_REQ_FULL_PHYS_ADDR,
+	VMXLAB_REQ_PINBASED_CONTROLS,
+	VMXLAB_REQ_PROCBASED_CONTROLS,
+	VMXLAB_REQ_PROCBASED2_CONTROLS,
+	VMXLAB_REQ_EXIT_CONTROLS,
+	VMXLAB_REQ_ENTRY_CONTROLS,
+	VMXLAB_REQ_EPT_4_LEVEL,
+	VMXLAB_REQ_EPT_WRITE_BACK,
+	VMXLAB_REQ_INVEPT_SINGLE,
+	VMXLAB_REQ_INVVPID_SINGLE,
+	VMXLAB_NR_REQUIREMENTS
+};
+
+/* VMXLAB_GET_CAPS: the raw capability MSRs and the module's decisions. */
+struct vmxlab_caps {
+	__u32 flags;		/* in: must be zero */
+	__u32 api_version;	/* VMXLAB_API_VERSION */
+	__u64 msr_valid;	/* bit n: msr[n] was read */
+	__u64 msr[VMXLAB_MAX_CAP_MSRS];
+	struct vmxlab_control_choice controls[VMXLAB_MAX_CONTROL_SETS];
+	__u64 ept_vpid_required;	/* IA32_VMX_EPT_VPID_CAP bits vmxlab needs */
+	__u64 unmet;		/* bit n: enum vmxlab_requirement n is not met */
+	__u32 true_controls;	/* 1: the TRUE_* MSRs were used */
+	__u32 online_cpus;	/* CPUs online now */
+	__u32 vmx_users;	/* references holding VMX operation on */
+	__u32 pad;
+	__u64 reserved[8];
+};
+
+/* VMXLAB_GET_CPU_STATE: one CPU's VMX state, read on that CPU. */
+#define VMXLAB_CPU_ONLINE	(1u << 0)	/* the CPU is online */
+#define VMXLAB_CPU_VMXON	(1u << 1)	/* vmxlab has executed VMXON on it */
+#define VMXLAB_CPU_CR4_VMXE	(1u << 2)	/* CR4.VMXE reads 1 on it now */
+#define VMXLAB_CPU_IN_VMX_ROOT	(1u << 3)	/* VMPTRST succeeded: in VMX root operation */
+
+struct vmxlab_cpu_state {
+	__u32 cpu;		/* in: CPU number, < nr_cpu_ids */
+	__u32 flags;		/* VMXLAB_CPU_* */
+	__u64 cr4;		/* CR4 as read on that CPU (0 when offline) */
+	__u64 current_vmcs;	/* VMPTRST result when IN_VMX_ROOT (~0: none) */
+	__u64 reserved[4];
+};
+
+#define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
+/* Hold VMX operation on (every online CPU) for this open file, or release it. */
+#define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
+#define VMXLAB_VMX_DISABLE	_IO(VMXLAB_IO, 0x02)
+#define VMXLAB_GET_CPU_STATE	_IOWR(VMXLAB_IO, 0x03, struct vmxlab_cpu_state)
+
+#endif /* VMXLAB_UAPI_H */

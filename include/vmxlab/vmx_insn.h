@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One wrapper per VMX instruction.
+ *
+ * A VMX instruction ends in one of four ways (SDM Vol. 3C, "Conventions"
+ * in the VMX instruction reference chapter):
+ *   VMsucceed      CF = ZF = 0;
+ *   VMfailInvalid  CF = 1: there is no current VMCS to hold an error number;
+ *   VMfailValid    ZF = 1: the error number is in the current VMCS's
+ *                  VM-instruction error field (read it only then);
+ *   a fault        e.g. #UD outside VMX operation, #GP with a bad operand.
+ * Each wrapper tells the four apart: the flags by conditional jumps, the
+ * fault by an exception-table entry that lands on the "fault" label.
+ * Nothing here prints: callers decide whether a failure is expected (a
+ * probe) or worth reporting, with vmx_insn_report().
+ *
+ * VMLAUNCH and VMRESUME are not here: they live in the entry/exit stub,
+ * which must own the registers around them.
+ */
+#ifndef VMXLAB_VMX_INSN_H
+#define VMXLAB_VMX_INSN_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <asm/asm.h>
+
+enum vmx_insn_status {
+	VMX_INSN_OK,
+	VMX_INSN_FAIL_INVALID,
+	VMX_INSN_FAIL_VALID,
+	VMX_INSN_FAULT,
+};
+
+/* VMCS field encoding of the VM-instruction error (SDM Vol. 3D, Appendix B). */
+#define VMCS_VM_INSTRUCTION_ERROR	0x00004400
+
+/*
+ * The common tail of every wrapper: jump on CF (VMfailInvalid) or ZF
+ * (VMfailValid), and route a fault at label 1 to the fault label.
+ */
+#define VMX_INSN_CHECK_FLAGS				\
+	"jc %l[fail_invalid]\n\t"			\
+	"jz %l[fail_valid]\n\t"				\
+	_ASM_EXTABLE(1b, %l[fault])
+
+#define VMX_INSN_RETURN_STATUS				\
+	return VMX_INSN_OK;				\
+fail_invalid:						\
+	return VMX_INSN_FAIL_INVALID;			\
+fail_valid:						\
+	return VMX_INSN_FAIL_VALID;			\
+fault:							\
+	return VMX_INSN_FAULT
+
+/* An instruction whose one operand is a 64-bit physical address in memory. */
+#define VMX_INSN_M64(insn, pa)						\
+	asm goto("1: " insn " %[operand]\n\t"				\
+		 VMX_INSN_CHECK_FLAGS					\
+		 : : [operand] "m" (pa) : "cc", "memory"		\
+		 : fail_invalid, fail_valid, fault)
+
+/* VMXON: enter VMX root operation with the VMXON region at @pa. */
+static __always_inline enum vmx_insn_status vmx_vmxon(u64 pa)
+{
+	VMX_INSN_M64("vmxon", pa);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMXOFF: leave VMX operation on this CPU. */
+static __always_inline enum vmx_insn_status vmx_vmxoff(void)
+{
+	asm goto("1: vmxoff\n\t"
+		 VMX_INSN_CHECK_FLAGS
+		 : : : "cc", "memory" : fail_invalid, fail_valid, fault);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMCLEAR: flush the VMCS at @pa to memory and mark it clear. */
+static __always_inline enum vmx_insn_status vmx_vmclear(u64 pa)
+{
+	VMX_INSN_M64("vmclear", pa);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMPTRLD: make the VMCS at @pa current and active on this CPU. */
+static __always_inline enum vmx_insn_status vmx_vmptrld(u64 pa)
+{
+	VMX_INSN_M64("vmptrld", pa);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMPTRST: store the current-VMCS pointer (~0 when there is none). */
+static __always_inline enum vmx_insn_status vmx_vmptrst(u64 *pa)
+{
+	asm goto("1: vmptrst %[operand]\n\t"
+		 VMX_INSN_CHECK_FLAGS
+		 : : [operand] "m" (*pa) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMREAD: read VMCS field @field of the current VMCS into @value. */
+static __always_inline enum vmx_insn_status vmx_vmread(unsigned long field,
+						       unsigned long *value)
+{
+	unsigned long v;
+
+	asm_goto_output("1: vmread %[field], %[v]\n\t"
+			VMX_INSN_CHECK_FLAGS
+			: [v] "=rm" (v) : [field] "r" (field) : "cc"
+			: fail_invalid, fail_valid, fault);
+	*value = v;
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* VMWRITE: write @value to VMCS field @field of the current VMCS. */
+static __always_inline enum vmx_insn_status vmx_vmwrite(unsigned long field,
+							unsigned long value)
+{
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 VMX_INSN_CHECK_FLAGS
+		 : : [field] "r" (field), [value] "rm" (value) : "cc"
+		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* The 128-bit descriptors of INVEPT and INVVPID (SDM Vol. 3C, chapter 31). */
+struct vmx_invept_desc {
+	u64 eptp;
+	u64 reserved;
+};
+
+struct vmx_invvpid_desc {
+	u64 vpid;		/* bits 15:0; bits 63:16 must be 0 */
+	u64 linear_address;
+};
+
+/* INVEPT: invalidate EPT-derived translations of @type for @desc. */
+static __always_inline enum vmx_insn_status
+vmx_invept(unsigned long type, const struct vmx_invept_desc *desc)
+{
+	asm goto("1: invept %[desc], %[type]\n\t"
+		 VMX_INSN_CHECK_FLAGS
+		 : : [desc] "m" (*desc), [type] "r" (type) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* INVVPID: invalidate VPID-tagged translations of @type for @desc. */
+static __always_inline enum vmx_insn_status
+vmx_invvpid(unsigned long type, const struct vmx_invvpid_desc *desc)
+{
+	asm goto("1: invvpid %[desc], %[type]\n\t"
+		 VMX_INSN_CHECK_FLAGS
+		 : : [desc] "m" (*desc), [type] "r" (type) : "cc", "memory"
+		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_RETURN_STATUS;
+}
+
+/* Log a failed VMX instruction, ratelimited, with its error number if any. */
+void vmx_insn_report(const char *insn, enum vmx_insn_status status);
+const char *vmx_insn_status_name(enum vmx_insn_status status);
+
+#endif /* VMXLAB_VMX_INSN_H */

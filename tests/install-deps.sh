@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Install what vmxlab's build and tests need, from Debian's packages.
+#
+# Debian 12 (bookworm) as root: the 6.1 kernel headers and image, the 6.12
+# LTS headers and image from bookworm-backports, Bochs (VMX with EPT),
+# QEMU (a CPU without VMX), the pieces of a bootable initramfs/ISO, and
+# Check, the C unit-test framework.  Already-installed packages are left
+# alone, so a second run costs a few seconds.
+set -euo pipefail
+
+PACKAGES=(
+	build-essential bc kmod pkg-config check
+	linux-headers-amd64
+	bochs bochsbios vgabios bochs-term
+	qemu-system-x86
+	busybox-static cpio gzip xz-utils
+	syslinux-common isolinux genisoimage
+	util-linux
+)
+
+BACKPORTS=/etc/apt/sources.list.d/vmxlab-bookworm-backports.sources
+
+die() { echo "install-deps: $*" >&2; exit 1; }
+
+have_backports() {
+	grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+add_backports() {
+	have_backports && return 0
+	cat > "$BACKPORTS" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+}
+
+# The newest 6.12 LTS headers package that backports offers.
+newest_612_headers() {
+	apt-cache pkgnames linux-headers-6.12 |
+		grep -E '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' | sort -V | tail -n 1
+}
+
+missing_packages() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			echo "$p"
+	done
+}
+
+main() {
+	[ "$(id -u)" = 0 ] || die "must run as root to install packages (try: sudo $0)"
+	command -v apt-get >/dev/null || die "apt-get not found: vmxlab's tests expect Debian 12"
+	add_backports
+	local want=("${PACKAGES[@]}")
+	local h612
+	h612=$(ls -d /usr/src/linux-headers-6.12.*+deb12-amd64 2>/dev/null | tail -n 1)
+	local missing
+	missing=$(missing_packages "${want[@]}")
+	if [ -n "$missing" ] || [ -z "$h612" ]; then
+		apt-get update -qq
+		[ -n "$h612" ] || want+=("$(newest_612_headers)")
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${want[@]}" >/dev/null
+	fi
+	echo "install-deps: all packages present"
+}
+
+main "$@"

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vmxlab: a misc device, root-only by default (mode 0600).
+ *
+ * It answers KVM's system ioctls with KVM's numbers and meanings, and
+ * vmxlab's own under VMXLAB_IO.  Every input is validated: unknown ioctl
+ * -ENOTTY, unreadable or unwritable argument -EFAULT, a nonzero reserved
+ * field or argument -EINVAL.  An open file pins the module (.owner), so
+ * rmmod is refused while the device is open.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "vmxlab.h"
+
+struct vmxlab_file {
+	struct mutex lock;	/* serialises holds_vmx changes */
+	bool holds_vmx;		/* this file holds a VMX reference */
+};
+
+static bool all_zero(const void *p, size_t size)
+{
+	return !memchr_inv(p, 0, size);
+}
+
+static long ioctl_get_caps(void __user *argp)
+{
+	struct vmxlab_caps caps;
+
+	if (copy_from_user(&caps, argp, sizeof(caps)))
+		return -EFAULT;
+	if (caps.flags || !all_zero(caps.reserved, sizeof(caps.reserved)))
+		return -EINVAL;
+	caps = vmxlab_host_caps;
+	caps.api_version = VMXLAB_API_VERSION;
+	caps.online_cpus = num_online_cpus();
+	caps.vmx_users = vmxlab_vmx_users();
+	if (copy_to_user(argp, &caps, sizeof(caps)))
+		return -EFAULT;
+	return 0;
+}
+
+static long ioctl_get_cpu_state(void __user *argp)
+{
+	struct vmxlab_cpu_state state;
+	int err;
+
+	if (copy_from_user(&state, argp, sizeof(state)))
+		return -EFAULT;
+	if (!all_zero(state.reserved, sizeof(state.reserved)))
+		return -EINVAL;
+	err = vmxlab_cpu_state(&state);
+	if (err)
+		return err;
+	if (copy_to_user(argp, &state, sizeof(state)))
+		return -EFAULT;
+	return 0;
+}
+
+/* A second ENABLE on the same file is -EALREADY; DISABLE without one, -EINVAL. */
+static long ioctl_vmx_enable(struct vmxlab_file *vf)
+{
+	long err = -EALREADY;
+
+	mutex_lock(&vf->lock);
+	if (!vf->holds_vmx) {
+		err = vmxlab_vmx_get();
+		vf->holds_vmx = !err;
+	}
+	mutex_unlock(&vf->lock);
+	return err;
+}
+
+static long ioctl_vmx_disable(struct vmxlab_file *vf)
+{
+	long err = -EINVAL;
+
+	mutex_lock(&vf->lock);
+	if (vf->holds_vmx) {
+		vmxlab_vmx_put();
+		vf->holds_vmx = false;
+		err = 0;
+	}
+	mutex_unlock(&vf->lock);
+	return err;
+}
+
+static long vmxlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vmxlab_file *vf = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case KVM_GET_API_VERSION:
+		return arg ? -EINVAL : VMXLAB_KVM_API_VERSION;
+	case VMXLAB_GET_CAPS:
+		return ioctl_get_caps(argp);
+	case VMXLAB_GET_CPU_STATE:
+		return ioctl_get_cpu_state(argp);
+	case VMXLAB_VMX_ENABLE:
+		return arg ? -EINVAL : ioctl_vmx_enable(vf);
+	case VMXLAB_VMX_DISABLE:
+		return arg ? -EINVAL : ioctl_vmx_disable(vf);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int vmxlab_open(struct inode *inode, struct file *file)
+{
+	struct vmxlab_file *vf;
+
+	vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
+	if (!vf)
+		return -ENOMEM;
+	mutex_init(&vf->lock);
+	file->private_data = vf;
+	return nonseekable_open(inode, file);
+}
+
+static int vmxlab_release(struct inode *inode, struct file *file)
+{
+	struct vmxlab_file *vf = file->private_data;
+
+	if (vf->holds_vmx)
+		vmxlab_vmx_put();
+	kfree(vf);
+	return 0;
+}
+
+static const struct file_operations vmxlab_fops = {
+	.owner = THIS_MODULE,
+	.open = vmxlab_open,
+	.release = vmxlab_release,
+	.unlocked_ioctl = vmxlab_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice vmxlab_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = VMXLAB_DEVICE_NAME,
+	.fops = &vmxlab_fops,
+	.mode = 0600,
+};
+
+int vmxlab_dev_register(void)
+{
+	return misc_register(&vmxlab_misc);
+}
+
+void vmxlab_dev_unregister(void)
+{
+	misc_deregister(&vmxlab_misc);
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reporting of failed VMX instructions, out of line and ratelimited so
+ * that a failing path cannot flood the log.
+ */
+#include <vmxlab/vmx_insn.h>
+#include <vmxlab/names.h>
+#include "vmxlab.h"
+
+const char *vmx_insn_status_name(enum vmx_insn_status status)
+{
+	switch (status) {
+	case VMX_INSN_OK:
+		return "VMsucceed";
+	case VMX_INSN_FAIL_INVALID:
+		return "VMfailInvalid (no current VMCS)";
+	case VMX_INSN_FAIL_VALID:
+		return "VMfailValid";
+	case VMX_INSN_FAULT:
+		return "fault (#UD or #GP)";
+	}
+	return "unknown status";
+}
+
+/*
+ * The VM-instruction error field is meaningful only after VMfailValid
+ * (SDM Vol. 3C, "VM Instruction Error Numbers"): only then is there a
+ * current VMCS holding it.
+ */
+void vmx_insn_report(const char *insn, enum vmx_insn_status status)
+{
+	unsigned long error;
+
+	if (status == VMX_INSN_FAIL_VALID &&
+	    vmx_vmread(VMCS_VM_INSTRUCTION_ERROR, &error) == VMX_INSN_OK) {
+		pr_err_ratelimited("%s failed: VMfailValid, VM-instruction error %lu: %s\n",
+				   insn, error, vmx_insn_error_name(error));
+		return;
+	}
+	pr_err_ratelimited("%s failed: %s\n", insn, vmx_insn_status_name(status));
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmxlab: a bare-metal Intel VT-x hypervisor you can read.
+ *
+ * Load order: probe the CPU (nothing allocated), set up the VMX lifecycle
+ * hooks (cpuhp, syscore, reboot), then publish /dev/vmxlab.  VMX operation
+ * itself starts only when a user asks for it.
+ */
+#include <linux/module.h>
+#include <linux/cpumask.h>
+#include <vmxlab/caps.h>
+#include "vmxlab.h"
+
+static int __init vmxlab_init(void)
+{
+	int err;
+
+	err = vmxlab_probe();
+	if (err)
+		return err;
+	err = vmxlab_vmx_lifecycle_init();
+	if (err)
+		return err;
+	err = vmxlab_dev_register();
+	if (err)
+		goto undo_lifecycle;
+	pr_info("ready: /dev/%s, VMCS revision %u, %u CPUs online\n",
+		VMXLAB_DEVICE_NAME,
+		vmx_basic_revision(vmxlab_host_caps.msr[VMXLAB_CAP_BASIC]),
+		num_online_cpus());
+	return 0;
+
+undo_lifecycle:
+	vmxlab_vmx_lifecycle_exit();
+	return err;
+}
+
+static void __exit vmxlab_exit(void)
+{
+	vmxlab_dev_unregister();
+	vmxlab_vmx_lifecycle_exit();
+}
+
+module_init(vmxlab_init);
+module_exit(vmxlab_exit);
+
+MODULE_DESCRIPTION("vmxlab: a readable bare-metal Intel VT-x hypervisor");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1");

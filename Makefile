@@ -25,7 +25,7 @@ KDIR_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | grep 
 MODULE_SOURCES := Kbuild $(shell find vmx ept vmcs exits include -name '*.[chS]' 2>/dev/null)
 BUILD := build
 
-.PHONY: all module tool modules-all check unit machine deps run install clean help
+.PHONY: all module tool modules-all check deps run install clean help
 
 all: module tool
 
@@ -61,9 +61,20 @@ modules-all:
 deps:
 	tests/install-deps.sh
 
+check:
+	tests/check.sh
+
+run:
+	tests/run.sh
+
+# The release the headers belong to.  Debian's 6.1 headers carry a
+# kernel.release (6.1.x) that differs from the release modules live under
+# (6.1.0-N-amd64); UTS_RELEASE is the one the running kernel reports.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
 install: module tool
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR:/usr/src/linux-headers-%=/lib/modules/%/build)))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 	$(MAKE) -C tools install
 
 clean:

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make check: every stage of vmxlab's tests, one summary line at the end.
+#
+# Stages: dependencies, builds (both kernels, no warnings; the tool),
+# host unit tests, tool tests, the emulated machines.  Each stage leaves
+# result lines `PASS name` / `FAIL name: reason` in build/results/; a stage
+# that cannot run leaves a FAIL line, so nothing passes by being skipped.
+# The last line printed is `N passed, N failed`; the exit status is 0 only
+# when N failed is 0 and at least one test ran.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+RESULTS=build/results
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+record() { echo "$1" >> "$RESULTS/$2.txt"; }
+
+# Run a command as one result line: PASS NAME, or FAIL NAME with its log.
+stage() {
+	local name=$1 file=$2
+	shift 2
+	local log="$RESULTS/$file-${name//\//_}.log"
+	if "$@" > "$log" 2>&1; then
+		record "PASS $name" "$file"
+	else
+		record "FAIL $name: exit $?, see $log" "$file"
+		tail -n 20 "$log" | sed 's/^/    /'
+	fi
+}
+
+# A suite writes its own result file; a missing or empty one is a failure.
+collect() {
+	local name=$1 file=$2
+	if [ -s "$file" ]; then
+		grep -E '^(PASS|FAIL) ' "$file" >> "$RESULTS/$name.txt"
+	else
+		record "FAIL $name: the suite produced no results (it could not run)" "$name"
+	fi
+}
+
+deps() {
+	if [ "$(id -u)" = 0 ]; then
+		tests/install-deps.sh
+	else
+		echo "not root: assuming dependencies are installed (run 'sudo make deps' if not)"
+	fi
+}
+
+main() {
+	echo "== dependencies"
+	stage deps setup deps
+	echo "== build"
+	stage build/modules-6.1-and-6.12 build make -s modules-all
+	stage build/tool build make -s -C tools
+	stage build/tool-static build make -s -C tools static
+	echo "== host unit tests"
+	make -s -C tests/unit run > "$RESULTS/unit.log" 2>&1
+	tail -n 3 "$RESULTS/unit.log"
+	collect unit build/unit/results.txt
+	echo "== tool tests"
+	make -s -C tools test > "$RESULTS/tools.log" 2>&1
+	collect tools "$RESULTS/tools.log"
+	echo "== emulated machines"
+	tests/machine/check.sh build/machine 2>&1 | tee "$RESULTS/machine.log" | grep -E '^(PASS|FAIL) ' || true
+	collect machine build/machine/machine.results
+	summarize
+}
+
+summarize() {
+	local passed failed
+	passed=$(cat "$RESULTS"/*.txt | grep -c '^PASS ')
+	failed=$(cat "$RESULTS"/*.txt | grep -c '^FAIL ')
+	if [ "$failed" -gt 0 ]; then
+		echo "== failures"
+		cat "$RESULTS"/*.txt | grep '^FAIL '
+	fi
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+main "$@"

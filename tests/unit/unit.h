@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmxlab host unit tests: shared declarations.
+ *
+ * Every test sits in its own Check test case named after it, so that the
+ * per-test results file can name each test (Check reports the test-case
+ * name of every result).
+ */
+#ifndef VMXLAB_TESTS_UNIT_H
+#define VMXLAB_TESTS_UNIT_H
+
+#include <check.h>
+
+/* Add test @fn to suite @s in a test case named "<suite>/<fn>". */
+#define UNIT_ADD(s, suite, fn) do {			\
+		TCase *tc_ = tcase_create(suite "/" #fn); \
+		tcase_add_test(tc_, fn);		\
+		suite_add_tcase((s), tc_);		\
+	} while (0)
+
+Suite *caps_suite(void);
+Suite *names_suite(void);
+
+#endif /* VMXLAB_TESTS_UNIT_H */

@@ -232,11 +232,22 @@ void vmx_choose_controls(u64 cap_msr, u32 required, u32 optional,
  * A missing MSR (e.g. PROCBASED2 on a CPU without secondary controls)
  * reads as 0: nothing allowed.
  */
+static bool vmx_uses_true_msr(const struct vmxlab_caps *caps,
+			      enum vmxlab_control_set set)
+{
+	const struct vmx_control_policy *policy = &vmx_policies[set];
+
+	return vmx_caps_has(caps, VMXLAB_CAP_BASIC) &&
+	       (caps->msr[VMXLAB_CAP_BASIC] & VMX_BASIC_TRUE_CONTROLS) &&
+	       policy->true_msr != policy->msr &&
+	       vmx_caps_has(caps, policy->true_msr);
+}
+
 u64 vmx_control_msr(const struct vmxlab_caps *caps, enum vmxlab_control_set set)
 {
 	const struct vmx_control_policy *policy = &vmx_policies[set];
 
-	if (caps->true_controls && vmx_caps_has(caps, policy->true_msr))
+	if (vmx_uses_true_msr(caps, set))
 		return caps->msr[policy->true_msr];
 	if (vmx_caps_has(caps, policy->msr))
 		return caps->msr[policy->msr];
@@ -259,7 +270,9 @@ static u64 vmx_basic_unmet(u64 basic)
 
 	if (vmx_basic_memtype(basic) != VMX_MEMTYPE_WB)
 		unmet |= BIT_ULL(VMXLAB_REQ_VMCS_WRITE_BACK);
-	if (vmx_basic_region_size(basic) > 4096)
+	/* A size of 0 is no size the SDM allows: treat it as unusable. */
+	if (vmx_basic_region_size(basic) == 0 ||
+	    vmx_basic_region_size(basic) > 4096)
 		unmet |= BIT_ULL(VMXLAB_REQ_VMCS_FITS_PAGE);
 	if (basic & VMX_BASIC_PA_32BIT)
 		unmet |= BIT_ULL(VMXLAB_REQ_FULL_PHYS_ADDR);
@@ -296,11 +309,14 @@ void vmx_caps_decide(struct vmxlab_caps *caps)
 	u64 ept_vpid = 0;
 	unsigned int set;
 
-	caps->true_controls = !!(basic & VMX_BASIC_TRUE_CONTROLS);
+	caps->true_controls = 0;
 	caps->unmet = vmx_basic_unmet(basic);
 
 	for (set = 0; set < VMXLAB_NR_CONTROL_SETS; set++) {
 		struct vmxlab_control_choice *choice = &caps->controls[set];
+
+		if (vmx_uses_true_msr(caps, set))
+			caps->true_controls = 1;
 
 		vmx_choose_controls(vmx_control_msr(caps, set),
 				    vmx_policies[set].required,

@@ -118,7 +118,7 @@ struct vmxlab_caps {
 	struct vmxlab_control_choice controls[VMXLAB_MAX_CONTROL_SETS];
 	__u64 ept_vpid_required;	/* IA32_VMX_EPT_VPID_CAP bits vmxlab needs */
 	__u64 unmet;		/* bit n: enum vmxlab_requirement n is not met */
-	__u32 true_controls;	/* 1: the TRUE_* MSRs were used */
+	__u32 true_controls;	/* 1: the TRUE_* MSRs were used for a control set */
 	__u32 online_cpus;	/* CPUs online now */
 	__u32 vmx_users;	/* references holding VMX operation on */
 	__u32 pad;

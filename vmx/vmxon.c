@@ -337,6 +337,8 @@ VMXLAB_DEFINE_SYSCORE(vmx_syscore, vmx_suspend, vmx_resume);
 static int vmx_reboot(struct notifier_block *nb, unsigned long code, void *unused)
 {
 	WRITE_ONCE(vmx_rebooting, true);
+	if (READ_ONCE(vmx_users))
+		pr_info("reboot: leaving VMX operation on every CPU\n");
 	on_each_cpu(vmx_off_ipi, NULL, 1);
 	return NOTIFY_OK;
 }

@@ -136,21 +136,32 @@ static void block_signals(int how)
 	sigprocmask(how, &set, NULL);
 }
 
-/* Signals stay blocked until child_pid is known, so none goes astray. */
+/* In the child, after execvp() failed: exit as a shell would. */
+static void __attribute__((noreturn)) exec_failed(const char *command)
+{
+	int err = errno;
+
+	error_msg("cannot run %s: %s", command, strerror(err));
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/*
+ * Called with the hold signals blocked: they stay blocked until child_pid
+ * is known, so that none goes astray.
+ */
 static int run_command(char **command)
 {
 	pid_t pid;
+	int status;
 
 	fflush(NULL);
-	block_signals(SIG_BLOCK);
 	set_signal_handlers(forward_signal);
 	pid = fork();
 	if (pid == 0) {
 		set_signal_handlers(SIG_DFL);
 		block_signals(SIG_UNBLOCK);
 		execvp(command[0], command);
-		error_msg("cannot run %s: %s", command[0], strerror(errno));
-		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+		exec_failed(command[0]);
 	}
 	child_pid = pid;
 	block_signals(SIG_UNBLOCK);
@@ -158,7 +169,9 @@ static int run_command(char **command)
 		error_msg("cannot start %s: %s", command[0], strerror(errno));
 		return EXIT_FAILED;
 	}
-	return wait_status(pid);
+	status = wait_status(pid);
+	child_pid = 0;		/* its pid may be reused from now on */
+	return status;
 }
 
 static int wait_for_signal(void)
@@ -166,7 +179,6 @@ static int wait_for_signal(void)
 	sigset_t set;
 	int sig;
 
-	block_signals(SIG_BLOCK);
 	hold_signals(&set);
 	fprintf(stderr, "vmxlab: VMX is on; Ctrl-C or SIGTERM turns it off\n");
 	if (sigwait(&set, &sig)) {
@@ -184,6 +196,8 @@ int cmd_hold(int argc, char **argv)
 	ret = parse_hold_options(argc, argv, &device);
 	if (ret >= 0)
 		return ret;
+	/* From here on a signal cannot end vmxlab between ENABLE and DISABLE. */
+	block_signals(SIG_BLOCK);
 	fd = device_open(device);
 	if (fd < 0)
 		return -fd;

@@ -44,6 +44,7 @@ static void json_member(struct json *j, const char *key)
 	}
 }
 
+/* Nesting deeper than JSON_MAX_DEPTH - 1 is not supported (nor needed). */
 static void json_open(struct json *j, const char *key, char bracket)
 {
 	json_member(j, key);

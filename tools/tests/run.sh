@@ -216,6 +216,11 @@ test_json() {
 			fail "json/$p-parses" "python3 -m json.tool rejects it"
 		fi
 	done
+	# The MSR each control set names holds the settings vmx_control_msr() used.
+	for p in haswell westmere-no-ug core2; do
+		expect_python "json/$p-control-set-msr-names" "$OUT/json-$p.out" \
+			'all(int(d["msrs"][c["msr"]], 16) == int(c["allowed1"], 16) << 32 | int(c["allowed0"], 16) for c in d["controls"].values() if c["msr"])'
+	done
 	expect_python json/haswell-summary "$OUT/json-haswell.out" \
 		'd["ept"] is True' 'd["vpid"] is True' \
 		'd["unrestricted_guest"] is True' 'd["preemption_timer"] is True' \

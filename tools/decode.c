@@ -27,52 +27,17 @@ void vmx_features_get(const struct vmxlab_caps *caps, struct vmx_features *f)
 				       VMX_PINCTL_PREEMPT_TIMER);
 }
 
-/* SDM Vol. 3D, A.1: only UC and WB are used; other values are unused. */
-const char *memtype_name(u32 type)
-{
-	switch (type) {
-	case VMX_MEMTYPE_UC:
-		return "uncacheable (UC)";
-	case VMX_MEMTYPE_WB:
-		return "write-back (WB)";
-	default:
-		return "not used by the SDM";
-	}
-}
-
-struct control_set_info {
-	const char *key;
-	enum vmxlab_cap_msr msr;
-	enum vmxlab_cap_msr true_msr;	/* == msr when there is no TRUE MSR */
-};
-
-/* Must match the MSR choice of vmx_control_msr() in vmx/caps.c (asserted by make test). */
-static const struct control_set_info control_sets[VMXLAB_NR_CONTROL_SETS] = {
-	[VMXLAB_CTLS_PINBASED] = { "pinbased", VMXLAB_CAP_PINBASED, VMXLAB_CAP_TRUE_PINBASED },
-	[VMXLAB_CTLS_PROCBASED] = { "procbased", VMXLAB_CAP_PROCBASED, VMXLAB_CAP_TRUE_PROCBASED },
-	[VMXLAB_CTLS_PROCBASED2] = { "procbased2", VMXLAB_CAP_PROCBASED2, VMXLAB_CAP_PROCBASED2 },
-	[VMXLAB_CTLS_EXIT] = { "exit", VMXLAB_CAP_EXIT, VMXLAB_CAP_TRUE_EXIT },
-	[VMXLAB_CTLS_ENTRY] = { "entry", VMXLAB_CAP_ENTRY, VMXLAB_CAP_TRUE_ENTRY },
+static const char *const control_set_keys[VMXLAB_NR_CONTROL_SETS] = {
+	[VMXLAB_CTLS_PINBASED] = "pinbased",
+	[VMXLAB_CTLS_PROCBASED] = "procbased",
+	[VMXLAB_CTLS_PROCBASED2] = "procbased2",
+	[VMXLAB_CTLS_EXIT] = "exit",
+	[VMXLAB_CTLS_ENTRY] = "entry",
 };
 
 const char *control_set_key(enum vmxlab_control_set set)
 {
-	return control_sets[set].key;
-}
-
-enum vmxlab_cap_msr control_set_msr(const struct vmxlab_caps *caps,
-				    enum vmxlab_control_set set)
-{
-	const struct control_set_info *info = &control_sets[set];
-	bool true_msrs = vmx_caps_has(caps, VMXLAB_CAP_BASIC) &&
-			 (caps->msr[VMXLAB_CAP_BASIC] & VMX_BASIC_TRUE_CONTROLS);
-
-	if (true_msrs && info->true_msr != info->msr &&
-	    vmx_caps_has(caps, info->true_msr))
-		return info->true_msr;
-	if (vmx_caps_has(caps, info->msr))
-		return info->msr;
-	return VMXLAB_NR_CAP_MSRS;
+	return control_set_keys[set];
 }
 
 const char *bit_setting_text(enum vmx_bit_setting setting)
@@ -120,38 +85,4 @@ enum cr_bit_rule cr_bit_rule(u64 fixed0, u64 fixed1, unsigned int bit)
 	if (!(fixed1 & BIT_ULL(bit)))
 		return CR_MUST_BE_0;
 	return CR_EITHER;
-}
-
-/* SDM Vol. 3A, "Control Registers". */
-static const char *const cr0_names[64] = {
-	[0] = "PE", [1] = "MP", [2] = "EM", [3] = "TS", [4] = "ET",
-	[5] = "NE", [16] = "WP", [18] = "AM", [29] = "NW", [30] = "CD",
-	[31] = "PG",
-};
-
-static const char *const cr4_names[64] = {
-	[0] = "VME", [1] = "PVI", [2] = "TSD", [3] = "DE", [4] = "PSE",
-	[5] = "PAE", [6] = "MCE", [7] = "PGE", [8] = "PCE", [9] = "OSFXSR",
-	[10] = "OSXMMEXCPT", [11] = "UMIP", [12] = "LA57", [13] = "VMXE",
-	[14] = "SMXE", [16] = "FSGSBASE", [17] = "PCIDE", [18] = "OSXSAVE",
-	[19] = "KL", [20] = "SMEP", [21] = "SMAP", [22] = "PKE", [23] = "CET",
-	[24] = "PKS", [25] = "UINTR", [28] = "LAM_SUP",
-};
-
-const char *cr_bit_name(unsigned int cr, unsigned int bit)
-{
-	if (bit >= 64)
-		return NULL;
-	return cr == 0 ? cr0_names[bit] : cr4_names[bit];
-}
-
-u32 vmcs_enum_max_index(u64 vmcs_enum)
-{
-	return (vmcs_enum >> VMX_VMCS_ENUM_MAX_INDEX_SHIFT) &
-	       VMX_VMCS_ENUM_MAX_INDEX_MASK;
-}
-
-u32 misc_mseg_revision(u64 misc)
-{
-	return misc >> VMX_MISC_MSEG_REVISION_SHIFT;
 }

@@ -20,18 +20,8 @@ struct vmx_features {
 
 void vmx_features_get(const struct vmxlab_caps *caps, struct vmx_features *f);
 
-/* "write-back (WB)" for 6, ...; "not used by the SDM" otherwise. */
-const char *memtype_name(u32 type);
-
 /* Short key for a control set: "pinbased", "procbased", ... */
 const char *control_set_key(enum vmxlab_control_set set);
-
-/*
- * The capability MSR vmx_control_msr() reads for @set (a TRUE_* MSR when
- * the CPU has them), or VMXLAB_NR_CAP_MSRS when the CPU reports none.
- */
-enum vmxlab_cap_msr control_set_msr(const struct vmxlab_caps *caps,
-				    enum vmxlab_control_set set);
 
 /* "may be 0 or 1", "fixed to 0", "fixed to 1". */
 const char *bit_setting_text(enum vmx_bit_setting setting);
@@ -59,10 +49,5 @@ enum cr_bit_rule {
 };
 
 enum cr_bit_rule cr_bit_rule(u64 fixed0, u64 fixed1, unsigned int bit);
-/* "PE", "VMXE", ...; NULL for a bit without a name. @cr is 0 or 4. */
-const char *cr_bit_name(unsigned int cr, unsigned int bit);
-
-u32 vmcs_enum_max_index(u64 vmcs_enum);
-u32 misc_mseg_revision(u64 misc);
 
 #endif /* VMXLAB_DECODE_H */

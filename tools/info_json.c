@@ -48,7 +48,7 @@ static void json_basic(struct json *j, const struct vmxlab_caps *caps)
 	json_uint(j, "revision_id", vmx_basic_revision(basic));
 	json_uint(j, "vmcs_region_size", vmx_basic_region_size(basic));
 	json_uint(j, "memory_type", vmx_basic_memtype(basic));
-	json_string(j, "memory_type_name", memtype_name(vmx_basic_memtype(basic)));
+	json_string(j, "memory_type_name", vmx_memtype_name(vmx_basic_memtype(basic)));
 	json_bool(j, "phys_addr_32bit", basic & VMX_BASIC_PA_32BIT);
 	json_bool(j, "dual_monitor_smm", basic & VMX_BASIC_DUAL_MONITOR);
 	json_bool(j, "ins_outs_info", basic & VMX_BASIC_INOUT_INFO);
@@ -81,7 +81,7 @@ static void json_control_set(struct json *j, const struct vmxlab_caps *caps,
 			     enum vmxlab_control_set set)
 {
 	const struct vmxlab_control_choice *c = &caps->controls[set];
-	enum vmxlab_cap_msr msr = control_set_msr(caps, set);
+	enum vmxlab_cap_msr msr = vmx_control_msr_id(caps, set);
 	u64 cap = vmx_control_msr(caps, set);
 	unsigned int bit;
 
@@ -161,7 +161,7 @@ static void json_misc(struct json *j, const struct vmxlab_caps *caps)
 	json_bool(j, "vmxoff_unblocks_smis", misc & VMX_MISC_SMM_VMEXIT_BLOCK);
 	json_bool(j, "vmwrite_any_field", misc & VMX_MISC_VMWRITE_ANY_FIELD);
 	json_bool(j, "zero_length_injection", misc & VMX_MISC_ZERO_LEN_INJECTION);
-	json_uint(j, "mseg_revision", misc_mseg_revision(misc));
+	json_uint(j, "mseg_revision", vmx_misc_mseg_revision(misc));
 	json_object_end(j);
 }
 
@@ -180,8 +180,8 @@ static void json_cr_list(struct json *j, const char *key, const char *key_names,
 	json_array_begin(j, key_names);
 	for (bit = 0; bit < 64; bit++)
 		if (cr_bit_rule(fixed0, fixed1, bit) == rule &&
-		    cr_bit_name(cr, bit))
-			json_string(j, NULL, cr_bit_name(cr, bit));
+		    vmx_cr_bit_name(cr, bit))
+			json_string(j, NULL, vmx_cr_bit_name(cr, bit));
 	json_array_end(j);
 }
 
@@ -254,7 +254,7 @@ void info_print_json(FILE *out, const struct vmxlab_caps *caps,
 	json_cr(&j, caps, 4, VMXLAB_CAP_CR4_FIXED0, VMXLAB_CAP_CR4_FIXED1);
 	if (vmx_caps_has(caps, VMXLAB_CAP_VMCS_ENUM))
 		json_uint(&j, "vmcs_enum_max_index",
-			  vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]));
+			  vmx_vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]));
 	else
 		json_null(&j, "vmcs_enum_max_index");
 	json_requirements(&j, caps);

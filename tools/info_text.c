@@ -57,7 +57,7 @@ static void print_basic(FILE *out, const struct vmxlab_caps *caps)
 	}
 	fprintf(out, "  VMCS revision identifier: 0x%x\n", vmx_basic_revision(basic));
 	fprintf(out, "  VMCS region size: %u bytes\n", vmx_basic_region_size(basic));
-	fprintf(out, "  VMCS memory type: %u = %s\n", memtype, memtype_name(memtype));
+	fprintf(out, "  VMCS memory type: %u = %s\n", memtype, vmx_memtype_name(memtype));
 	fprintf(out, "  VMX structures limited to 32-bit physical addresses: %s\n",
 		yes_no(basic & VMX_BASIC_PA_32BIT));
 	fprintf(out, "  dual-monitor treatment of SMIs and SMM: %s\n",
@@ -106,7 +106,7 @@ static void print_control_set(FILE *out, const struct vmxlab_caps *caps,
 			      enum vmxlab_control_set set)
 {
 	const struct vmxlab_control_choice *c = &caps->controls[set];
-	enum vmxlab_cap_msr msr = control_set_msr(caps, set);
+	enum vmxlab_cap_msr msr = vmx_control_msr_id(caps, set);
 	u64 cap = vmx_control_msr(caps, set);
 
 	fprintf(out, "\n%s", vmx_control_tables[set].title);
@@ -185,7 +185,7 @@ static void print_misc(FILE *out, const struct vmxlab_caps *caps)
 		yes_no(misc & VMX_MISC_VMWRITE_ANY_FIELD));
 	fprintf(out, "  event injection with instruction length 0: %s\n",
 		yes_no(misc & VMX_MISC_ZERO_LEN_INJECTION));
-	fprintf(out, "  MSEG revision identifier: %u\n", misc_mseg_revision(misc));
+	fprintf(out, "  MSEG revision identifier: %u\n", vmx_misc_mseg_revision(misc));
 }
 
 /* The bits under @rule, by name; runs of unnamed bits as "bits N-M". */
@@ -196,7 +196,7 @@ static void print_cr_bits(FILE *out, unsigned int cr, u64 fixed0, u64 fixed1,
 	bool any = false;
 
 	while (bit < 64) {
-		const char *name = cr_bit_name(cr, bit);
+		const char *name = vmx_cr_bit_name(cr, bit);
 
 		if (cr_bit_rule(fixed0, fixed1, bit) != rule) {
 			bit++;
@@ -209,7 +209,7 @@ static void print_cr_bits(FILE *out, unsigned int cr, u64 fixed0, u64 fixed1,
 			bit++;
 			continue;
 		}
-		for (end = bit + 1; end < 64 && !cr_bit_name(cr, end) &&
+		for (end = bit + 1; end < 64 && !vmx_cr_bit_name(cr, end) &&
 		     cr_bit_rule(fixed0, fixed1, end) == rule; end++)
 			;
 		if (end - bit == 1)
@@ -261,8 +261,8 @@ static void print_vmcs_enum(FILE *out, const struct vmxlab_caps *caps)
 		return;
 	}
 	fprintf(out, "  highest index in a VMCS field encoding: %u (0x%x)\n",
-		vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]),
-		vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]));
+		vmx_vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]),
+		vmx_vmcs_enum_max_index(caps->msr[VMXLAB_CAP_VMCS_ENUM]));
 }
 
 static void print_requirements(FILE *out, const struct vmxlab_caps *caps)

@@ -192,6 +192,19 @@ u32 vmx_misc_max_msr_list(u64 misc)
 	return 512 * (((misc >> VMX_MISC_MSR_LIST_SHIFT) & VMX_MISC_MSR_LIST_MASK) + 1);
 }
 
+/* The MSEG revision identifier, for the dual-monitor treatment of SMM (A.6). */
+u32 vmx_misc_mseg_revision(u64 misc)
+{
+	return misc >> VMX_MISC_MSEG_REVISION_SHIFT;
+}
+
+/* The highest index used in any VMCS field encoding (A.9). */
+u32 vmx_vmcs_enum_max_index(u64 vmcs_enum)
+{
+	return (vmcs_enum >> VMX_VMCS_ENUM_MAX_INDEX_SHIFT) &
+	       VMX_VMCS_ENUM_MAX_INDEX_MASK;
+}
+
 /*
  * Bits 31:0 of a control MSR are the allowed 0-settings (a 1 there means
  * the control must be 1); bits 63:32 are the allowed 1-settings (a 0 there
@@ -243,15 +256,23 @@ static bool vmx_uses_true_msr(const struct vmxlab_caps *caps,
 	       vmx_caps_has(caps, policy->true_msr);
 }
 
-u64 vmx_control_msr(const struct vmxlab_caps *caps, enum vmxlab_control_set set)
+enum vmxlab_cap_msr vmx_control_msr_id(const struct vmxlab_caps *caps,
+				       enum vmxlab_control_set set)
 {
 	const struct vmx_control_policy *policy = &vmx_policies[set];
 
 	if (vmx_uses_true_msr(caps, set))
-		return caps->msr[policy->true_msr];
+		return policy->true_msr;
 	if (vmx_caps_has(caps, policy->msr))
-		return caps->msr[policy->msr];
-	return 0;
+		return policy->msr;
+	return VMXLAB_NR_CAP_MSRS;
+}
+
+u64 vmx_control_msr(const struct vmxlab_caps *caps, enum vmxlab_control_set set)
+{
+	enum vmxlab_cap_msr msr = vmx_control_msr_id(caps, set);
+
+	return msr < VMXLAB_NR_CAP_MSRS ? caps->msr[msr] : 0;
 }
 
 /*

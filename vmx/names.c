@@ -235,3 +235,39 @@ const char *vmx_insn_error_name(u32 error)
 		return insn_errors[error];
 	return "unknown error";
 }
+
+/* SDM Vol. 3A, "Control Registers". */
+static const char *const cr0_bits[64] = {
+	[0] = "PE", [1] = "MP", [2] = "EM", [3] = "TS", [4] = "ET",
+	[5] = "NE", [16] = "WP", [18] = "AM", [29] = "NW", [30] = "CD",
+	[31] = "PG",
+};
+
+static const char *const cr4_bits[64] = {
+	[0] = "VME", [1] = "PVI", [2] = "TSD", [3] = "DE", [4] = "PSE",
+	[5] = "PAE", [6] = "MCE", [7] = "PGE", [8] = "PCE", [9] = "OSFXSR",
+	[10] = "OSXMMEXCPT", [11] = "UMIP", [12] = "LA57", [13] = "VMXE",
+	[14] = "SMXE", [16] = "FSGSBASE", [17] = "PCIDE", [18] = "OSXSAVE",
+	[19] = "KL", [20] = "SMEP", [21] = "SMAP", [22] = "PKE", [23] = "CET",
+	[24] = "PKS", [25] = "UINTR", [28] = "LAM_SUP",
+};
+
+const char *vmx_cr_bit_name(unsigned int cr, unsigned int bit)
+{
+	if (bit >= 64 || (cr != 0 && cr != 4))
+		return NULL;
+	return cr == 0 ? cr0_bits[bit] : cr4_bits[bit];
+}
+
+/* SDM Vol. 3D, A.1: VMX structures use UC (0) or WB (6); other values are unused. */
+const char *vmx_memtype_name(u32 type)
+{
+	switch (type) {
+	case VMX_MEMTYPE_UC:
+		return "uncacheable (UC)";
+	case VMX_MEMTYPE_WB:
+		return "write-back (WB)";
+	default:
+		return "not used by the SDM";
+	}
+}

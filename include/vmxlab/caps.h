@@ -25,7 +25,13 @@ extern const struct vmx_requirement vmx_requirements[VMXLAB_NR_REQUIREMENTS];
 /* Fill controls[], true_controls, ept_vpid_required and unmet from msr[]. */
 void vmx_caps_decide(struct vmxlab_caps *caps);
 
-/* The control MSR that governs @set: TRUE_* when the CPU has them. */
+/*
+ * The control MSR that governs @set: a TRUE_* MSR when IA32_VMX_BASIC[55]
+ * says so and the CPU reports it; VMXLAB_NR_CAP_MSRS when there is none.
+ */
+enum vmxlab_cap_msr vmx_control_msr_id(const struct vmxlab_caps *caps,
+				       enum vmxlab_control_set set);
+/* Its value; 0 (nothing allowed) when the CPU reports none. */
 u64 vmx_control_msr(const struct vmxlab_caps *caps, enum vmxlab_control_set set);
 
 void vmx_choose_controls(u64 cap_msr, u32 required, u32 optional,
@@ -50,6 +56,8 @@ u32 vmx_basic_memtype(u64 basic);
 u32 vmx_misc_preempt_timer_rate(u64 misc);
 u32 vmx_misc_cr3_targets(u64 misc);
 u32 vmx_misc_max_msr_list(u64 misc);
+u32 vmx_misc_mseg_revision(u64 misc);
+u32 vmx_vmcs_enum_max_index(u64 vmcs_enum);
 
 static inline bool vmx_caps_has(const struct vmxlab_caps *caps,
 				enum vmxlab_cap_msr msr)

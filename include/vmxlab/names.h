@@ -37,4 +37,10 @@ u32 vmx_cap_msr_index(enum vmxlab_cap_msr msr);
 /* SDM text of a VM-instruction error number; "unknown error" otherwise. */
 const char *vmx_insn_error_name(u32 error);
 
+/* "PE", "VMXE", ...: the name of @bit of CR0 or CR4 (@cr is 0 or 4), or NULL. */
+const char *vmx_cr_bit_name(unsigned int cr, unsigned int bit);
+
+/* "write-back (WB)" for 6, "uncacheable (UC)" for 0; "not used by the SDM" otherwise. */
+const char *vmx_memtype_name(u32 type);
+
 #endif /* VMXLAB_NAMES_H */

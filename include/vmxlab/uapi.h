@@ -25,7 +25,11 @@
 /* KVM_GET_API_VERSION on /dev/vmxlab answers KVM's value. */
 #define VMXLAB_KVM_API_VERSION	12
 
-/* Version of vmxlab's own ioctls, reported by VMXLAB_GET_CAPS. */
+/*
+ * Version of vmxlab's own ioctls, reported by VMXLAB_GET_CAPS.  It changes
+ * whenever a structure below changes size or meaning, so that a saved
+ * struct vmxlab_caps (vmxlab info --save-caps) is never misread.
+ */
 #define VMXLAB_API_VERSION	1
 
 #define VMXLAB_IO		0xd9

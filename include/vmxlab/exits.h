@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a VM exit tells the VMM, decoded: the exit-reason field, the basic
+ * exit reasons and the exit qualifications and event-information fields
+ * that vmxlab's handlers read (SDM Vol. 3C chapters "Virtual Machine
+ * Control Structures" and "VM Exits", Vol. 3D Appendix C "VMX Basic Exit
+ * Reasons").
+ *
+ * Pure logic, no VMREAD: callers pass the raw field values, so the same
+ * code serves the module, the vmxlab tool and the host unit tests.
+ */
+#ifndef VMXLAB_EXITS_H
+#define VMXLAB_EXITS_H
+
+#include <vmxlab/types.h>
+
+/* SDM Vol. 3D, Table C-1 "Basic Exit Reasons".  Gaps are undefined. */
+enum vmx_exit_reason {
+	VMX_EXIT_EXCEPTION_NMI			= 0,
+	VMX_EXIT_EXTERNAL_INTERRUPT		= 1,
+	VMX_EXIT_TRIPLE_FAULT			= 2,
+	VMX_EXIT_INIT				= 3,
+	VMX_EXIT_SIPI				= 4,
+	VMX_EXIT_IO_SMI				= 5,
+	VMX_EXIT_OTHER_SMI			= 6,
+	VMX_EXIT_INTERRUPT_WINDOW		= 7,
+	VMX_EXIT_NMI_WINDOW			= 8,
+	VMX_EXIT_TASK_SWITCH			= 9,
+	VMX_EXIT_CPUID				= 10,
+	VMX_EXIT_GETSEC				= 11,
+	VMX_EXIT_HLT				= 12,
+	VMX_EXIT_INVD				= 13,
+	VMX_EXIT_INVLPG				= 14,
+	VMX_EXIT_RDPMC				= 15,
+	VMX_EXIT_RDTSC				= 16,
+	VMX_EXIT_RSM				= 17,
+	VMX_EXIT_VMCALL				= 18,
+	VMX_EXIT_VMCLEAR			= 19,
+	VMX_EXIT_VMLAUNCH			= 20,
+	VMX_EXIT_VMPTRLD			= 21,
+	VMX_EXIT_VMPTRST			= 22,
+	VMX_EXIT_VMREAD				= 23,
+	VMX_EXIT_VMRESUME			= 24,
+	VMX_EXIT_VMWRITE			= 25,
+	VMX_EXIT_VMXOFF				= 26,
+	VMX_EXIT_VMXON				= 27,
+	VMX_EXIT_CR_ACCESS			= 28,
+	VMX_EXIT_DR_ACCESS			= 29,
+	VMX_EXIT_IO_INSTRUCTION			= 30,
+	VMX_EXIT_RDMSR				= 31,
+	VMX_EXIT_WRMSR				= 32,
+	VMX_EXIT_ENTRY_FAIL_GUEST_STATE		= 33,
+	VMX_EXIT_ENTRY_FAIL_MSR_LOADING		= 34,
+	VMX_EXIT_MWAIT				= 36,
+	VMX_EXIT_MONITOR_TRAP_FLAG		= 37,
+	VMX_EXIT_MONITOR			= 39,
+	VMX_EXIT_PAUSE				= 40,
+	VMX_EXIT_ENTRY_FAIL_MACHINE_CHECK	= 41,
+	VMX_EXIT_TPR_BELOW_THRESHOLD		= 43,
+	VMX_EXIT_APIC_ACCESS			= 44,
+	VMX_EXIT_VIRTUALIZED_EOI		= 45,
+	VMX_EXIT_GDTR_IDTR_ACCESS		= 46,
+	VMX_EXIT_LDTR_TR_ACCESS			= 47,
+	VMX_EXIT_EPT_VIOLATION			= 48,
+	VMX_EXIT_EPT_MISCONFIG			= 49,
+	VMX_EXIT_INVEPT				= 50,
+	VMX_EXIT_RDTSCP				= 51,
+	VMX_EXIT_PREEMPTION_TIMER		= 52,
+	VMX_EXIT_INVVPID			= 53,
+	VMX_EXIT_WBINVD				= 54,
+	VMX_EXIT_XSETBV				= 55,
+	VMX_EXIT_APIC_WRITE			= 56,
+	VMX_EXIT_RDRAND				= 57,
+	VMX_EXIT_INVPCID			= 58,
+	VMX_EXIT_VMFUNC				= 59,
+	VMX_EXIT_ENCLS				= 60,
+	VMX_EXIT_RDSEED				= 61,
+	VMX_EXIT_PML_FULL			= 62,
+	VMX_EXIT_XSAVES				= 63,
+	VMX_EXIT_XRSTORS			= 64,
+	VMX_EXIT_PCONFIG			= 65,
+	VMX_EXIT_SPP				= 66,
+	VMX_EXIT_UMWAIT				= 67,
+	VMX_EXIT_TPAUSE				= 68,
+	VMX_EXIT_LOADIWKEY			= 69,
+	VMX_EXIT_ENCLV				= 70,
+	VMX_EXIT_ENQCMD_PASID			= 72,
+	VMX_EXIT_ENQCMDS_PASID			= 73,
+	VMX_EXIT_BUS_LOCK			= 74,
+	VMX_EXIT_INSTRUCTION_TIMEOUT		= 75,
+	VMX_EXIT_SEAMCALL			= 76,
+	VMX_EXIT_TDCALL				= 77,
+};
+
+/* The highest basic exit reason vmx_exit_reason_name() knows. */
+#define VMX_EXIT_REASON_MAX		VMX_EXIT_TDCALL
+
+/*
+ * The 32-bit exit-reason field (SDM Vol. 3C, "Basic VM-Exit Information",
+ * table "Format of Exit Reason").
+ */
+#define VMX_EXIT_REASON_BASIC_MASK	0x0000ffffU	/* 15:0 basic exit reason */
+#define VMX_EXIT_REASON_BUS_LOCK_DETECTED 0x04000000U	/* 26 a bus lock was detected too */
+#define VMX_EXIT_REASON_ENCLAVE_MODE	0x08000000U	/* 27 exit from enclave mode */
+#define VMX_EXIT_REASON_PENDING_MTF	0x10000000U	/* 28 SMM exit beat an MTF exit */
+#define VMX_EXIT_REASON_FROM_VMX_ROOT	0x20000000U	/* 29 SMM exit from VMX root */
+#define VMX_EXIT_REASON_ENTRY_FAILURE	0x80000000U	/* 31 VM entry failed */
+
+/* Bits 15:0: the number to look up in Table C-1. */
+static inline u32 vmx_exit_basic_reason(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_BASIC_MASK;
+}
+
+/*
+ * Bit 31: the VM entry failed and no guest ran; the host state was loaded
+ * and the basic reason says why (33, 34 or 41).
+ */
+static inline bool vmx_exit_is_entry_failure(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_ENTRY_FAILURE;
+}
+
+/* Bit 26: a bus lock was detected alongside a VM exit for another reason. */
+static inline bool vmx_exit_bus_lock_detected(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_BUS_LOCK_DETECTED;
+}
+
+/* Bit 27: the guest was in an SGX enclave when the VM exit happened. */
+static inline bool vmx_exit_from_enclave(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_ENCLAVE_MODE;
+}
+
+/* Bit 28: an SMM VM exit took priority over a pending MTF VM exit. */
+static inline bool vmx_exit_pending_mtf(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_PENDING_MTF;
+}
+
+/* Bit 29: the processor was in VMX root operation (SMM VM exits only). */
+static inline bool vmx_exit_from_vmx_root(u32 exit_reason)
+{
+	return exit_reason & VMX_EXIT_REASON_FROM_VMX_ROOT;
+}
+
+/* "CPUID", "EPT_VIOLATION", ... (no prefix); NULL when the SDM defines none. */
+const char *vmx_exit_reason_name(u32 basic_reason);
+
+/* "rax", "rcx", ..., "r15" for the SDM's 4-bit GPR numbers; NULL above 15. */
+const char *vmx_gpr_name(unsigned int gpr);
+
+/* SDM Vol. 3C, table "Exit Qualification for I/O Instructions". */
+struct vmx_io_qual {
+	u16 port;		/* 31:16, from DX or from the immediate */
+	u8 size;		/* 2:0 decoded: 1, 2 or 4 bytes; 0 if unused */
+	bool in;		/* 3: IN/INS; false for OUT/OUTS */
+	bool string;		/* 4: INS/OUTS */
+	bool rep;		/* 5: REP prefix */
+	bool imm_port;		/* 6: port was an immediate, not DX */
+};
+
+/* Decode @qual into @io; -EINVAL (with @io filled) for an unused size. */
+int vmx_decode_io_qual(u64 qual, struct vmx_io_qual *io);
+
+/* Bits 5:4 of the control-register access qualification. */
+enum vmx_cr_access_type {
+	VMX_CR_MOV_TO		= 0,
+	VMX_CR_MOV_FROM		= 1,
+	VMX_CR_CLTS		= 2,
+	VMX_CR_LMSW		= 3,
+};
+
+/* SDM Vol. 3C, table "Exit Qualification for Control-Register Accesses". */
+struct vmx_cr_qual {
+	u8 cr;			/* 3:0: 0, 3, 4 or 8 (CLTS, LMSW: 0) */
+	enum vmx_cr_access_type type;	/* 5:4 */
+	bool lmsw_memory;	/* 6: LMSW operand in memory (address in GLA field) */
+	u8 gpr;			/* 11:8: MOV CR's register, 0 = rax .. 15 = r15 */
+	u16 lmsw_data;		/* 31:16: LMSW's source operand */
+};
+
+void vmx_decode_cr_qual(u64 qual, struct vmx_cr_qual *cr);
+
+/* SDM Vol. 3C, table "Exit Qualification for MOV DR". */
+struct vmx_dr_qual {
+	u8 dr;			/* 2:0: debug register number */
+	bool from_dr;		/* 4: MOV from DR; false for MOV to DR */
+	u8 gpr;			/* 11:8: the other operand, 0 = rax .. 15 = r15 */
+};
+
+void vmx_decode_dr_qual(u64 qual, struct vmx_dr_qual *dr);
+
+/*
+ * SDM Vol. 3C, table "Exit Qualification for EPT Violations".  The
+ * guest-physical address is in its own VMCS field, the guest-linear one
+ * (when gla_valid) in another.
+ */
+struct vmx_ept_qual {
+	/* What the guest tried to do. */
+	bool read;		/* 0: data read */
+	bool write;		/* 1: data write (read-modify-write sets this) */
+	bool fetch;		/* 2: instruction fetch */
+	/* What EPT allowed there: the AND over the entries walked. */
+	bool readable;		/* 3 */
+	bool writable;		/* 4 */
+	bool executable;	/* 5: supervisor-mode executable under MBEC */
+	bool user_executable;	/* 6: user-mode executable; MBEC only */
+	/* Where the access came from. */
+	bool gla_valid;		/* 7: guest-linear-address field is valid */
+	bool gla_translation;	/* 8: access to the GLA's final translation;
+				 * false: to a guest paging-structure entry.
+				 * Meaningful only when gla_valid. */
+	/* Advanced exit information (IA32_VMX_EPT_VPID_CAP[22]), bit 8 set. */
+	bool user_gla;		/* 9: user-mode linear address */
+	bool gla_rw_page;	/* 10: guest paging maps it read/write */
+	bool gla_nx_page;	/* 11: guest paging maps it execute-disable */
+	bool nmi_unblocking;	/* 12: IRET had unblocked NMIs */
+	bool shadow_stack;	/* 13: a shadow-stack access */
+	bool supervisor_shadow_stack;	/* 14: SSS bit of the EPT leaf */
+	bool paging_verification;	/* 15: caused by guest-paging verification */
+	bool asynchronous;	/* 16: asynchronous to instruction execution */
+};
+
+void vmx_decode_ept_qual(u64 qual, struct vmx_ept_qual *ept);
+
+/* Bits 10:8 of the interruption-information formats. */
+enum vmx_intr_type {
+	VMX_INTR_EXTERNAL		= 0,
+	VMX_INTR_NMI			= 2,
+	VMX_INTR_HW_EXCEPTION		= 3,
+	VMX_INTR_SW_INTERRUPT		= 4,
+	VMX_INTR_PRIV_SW_EXCEPTION	= 5,
+	VMX_INTR_SW_EXCEPTION		= 6,
+	VMX_INTR_OTHER_EVENT		= 7,
+};
+
+/*
+ * SDM Vol. 3C, tables "Format of the VM-Exit Interruption-Information
+ * Field" and "Format of the IDT-Vectoring Information Field": the same
+ * layout, except that bit 12 is undefined in IDT-vectoring information.
+ */
+struct vmx_intr_info {
+	u8 vector;		/* 7:0 */
+	enum vmx_intr_type type;	/* 10:8 */
+	bool error_code_valid;	/* 11: error code in its own VMCS field */
+	bool nmi_unblocking;	/* 12: IRET had unblocked NMIs (exit info only) */
+	bool valid;		/* 31: the rest means something */
+};
+
+void vmx_decode_intr_info(u32 info, struct vmx_intr_info *intr);
+
+/* "external interrupt", "NMI", ...; NULL for type 1, the unused one. */
+const char *vmx_intr_type_name(unsigned int type);
+
+/*
+ * One line in plain words about a VM exit, e.g.
+ * "IO_INSTRUCTION: out 1 byte to port 0x3f8".  snprintf semantics: returns
+ * the length the whole line needs, writes at most @len bytes including
+ * the terminating NUL.
+ */
+int vmx_exit_describe(char *buf, size_t len, u32 exit_reason, u64 qualification);
+
+#endif /* VMXLAB_EXITS_H */

@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	int failed, bad_file;
 
 	srunner_add_suite(sr, names_suite());
+	srunner_add_suite(sr, exits_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	bad_file = write_results(sr, results);

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# boot.sh: boot the emulated machine once, run in-machine tests, print the
+# results and where the serial log is.
+#
+#   boot.sh --kernel 6.1|6.12 --cpus N [--emulator bochs|qemu]
+#           [--tests GLOB] [--shell-cmd 'CMD'] [--out DIR] [--timeout SECONDS]
+#
+# --tests GLOB   run the tests (tests/*.sh) whose name matches GLOB, 'none'
+#                for none; default: the tests whose `# machines:` line
+#                names this machine (bochs-6.1, bochs-6.12, qemu-novmx).
+# --shell-cmd    a shell command run in the machine after the tests; its
+#                output comes back as VMXLAB-OUT lines. /vmxlab.ko and
+#                /bin/vmxlab are there, nothing is loaded.
+# Bochs (emulated Haswell, VT-x with EPT) boots in ~90 s; QEMU (TCG, a CPU
+# without VMX) in ~15 s.  Writes DIR/results (PASS/FAIL lines) and
+# DIR/serial.out; exits 1 if any test failed or the machine did not finish.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+CMDLINE='console=ttyS0,115200 panic=-1 rdinit=/init loglevel=4 nokaslr mitigations=off printk.devkmsg=on'
+
+die() { echo "boot.sh: $*" >&2; exit 2; }
+say() { echo "boot.sh[$SUITE]: $*" >&2; }
+
+parse_args() {
+	KERNEL='' CPUS=1 EMULATOR=bochs GLOB='' SHELL_CMD='' OUT='' TIMEOUT=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kernel) KERNEL=$2 ;;
+		--cpus) CPUS=$2 ;;
+		--emulator) EMULATOR=$2 ;;
+		--tests) GLOB=$2 ;;
+		--shell-cmd) SHELL_CMD=$2 ;;
+		--out) OUT=$2 ;;
+		--timeout) TIMEOUT=$2 ;;
+		-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+		*) die "unknown argument $1 (see --help)" ;;
+		esac
+		shift 2
+	done
+	case $KERNEL in 6.1|6.12) ;; *) die "--kernel 6.1 or 6.12" ;; esac
+	case $EMULATOR in bochs|qemu) ;; *) die "--emulator bochs or qemu" ;; esac
+	if [ "$EMULATOR" = bochs ]; then MACHINE=bochs-$KERNEL; else MACHINE=qemu-novmx; fi
+	SUITE=$EMULATOR-$KERNEL
+	OUT=${OUT:-$TOP/build/machine/$SUITE}
+	# Bochs: ~90 s to boot, then the tests (slower with 2 CPUs).
+	if [ "$EMULATOR" = bochs ]; then TIMEOUT=${TIMEOUT:-540}; else TIMEOUT=${TIMEOUT:-90}; fi
+}
+
+# Newest Debian headers of that series (not -cloud/-rt): the ABI to boot.
+find_abi() {
+	local d
+	d=$(ls -d /usr/src/linux-headers-"$1".*-amd64 2>/dev/null |
+		grep -v -e cloud -e -rt | sort -V | tail -n 1)
+	[ -n "$d" ] || die "no /usr/src/linux-headers-$1.*-amd64 (run tests/install-deps.sh)"
+	echo "${d#/usr/src/linux-headers-}"
+}
+
+# The tests for this machine: by glob, or by their `# machines:` line.
+select_tests() {
+	local f name
+	for f in "$HERE"/tests/*.sh; do
+		name=$(basename "$f" .sh)
+		if [ -n "$GLOB" ]; then
+			# shellcheck disable=SC2254
+			case $name in $GLOB) echo "$name" ;; esac
+		elif grep -qE "^# machines:.*\<$MACHINE\>" "$f"; then
+			echo "$name"
+		fi
+	done
+}
+
+# isolinux boots vmlinuz + initrd from a CD: Bochs has no -kernel option.
+make_iso() {
+	local iso=$1 vmlinuz=$2 initrd=$3 dir="$OUT/iso"
+	rm -rf "$dir"
+	mkdir -p "$dir/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$dir/isolinux/"
+	cp "$vmlinuz" "$dir/vmlinuz"
+	cp "$initrd" "$dir/initrd.gz"
+	cat > "$dir/isolinux/isolinux.cfg" <<CFG
+DEFAULT vmxlab
+PROMPT 0
+TIMEOUT 0
+LABEL vmxlab
+  KERNEL /vmlinuz
+  APPEND initrd=/initrd.gz $CMDLINE
+CFG
+	genisoimage -quiet -o "$iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
+		-no-emul-boot -boot-load-size 4 -boot-info-table "$dir"
+	rm -rf "$dir"
+}
+
+# Settings from the notes on the emulated machine: Haswell (EPT, VPID,
+# unrestricted guest), deterministic clock, errors ignored (kvm_intel reads
+# MSRs Bochs lacks; reporting them floods the log by hundreds of MB).
+write_bochsrc() {
+	cat > "$OUT/bochsrc" <<RC
+megs: 512
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+cpu: model=corei7_haswell_4770, count=$CPUS, ips=200000000, reset_on_triple_fault=0
+clock: sync=none
+ata0-master: type=cdrom, path=$OUT/machine.iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$OUT/serial.out
+display_library: term
+log: $OUT/bochs.log
+error: action=ignore
+info: action=ignore
+debug: action=ignore
+panic: action=fatal
+RC
+	echo c > "$OUT/bochs.rc"	# continue at the internal debugger's prompt
+}
+
+# The machine has finished (or is lost) when it printed DONE or panicked.
+machine_finished() {
+	grep -qE 'VMXLAB-DONE|Kernel panic|Rebooting in' "$OUT/serial.out" 2>/dev/null
+}
+
+# Bochs ignores SIGTERM and outlives a killed `script` wrapper: end
+# bochs-bin itself, by the pid it wrote before exec, with SIGKILL.
+kill_bochs() {
+	local pid
+	pid=$(cat "$OUT/bochs.pid" 2>/dev/null) || return 0
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Bochs' term display needs a terminal: `script` gives it a pty.  After
+# DONE (or a panic) allow 15 s for poweroff, then kill: panic=-1 reboots,
+# and a rebooted Bochs would boot the CD again.
+run_bochs() {
+	local start=$SECONDS wrapper finished_at=''
+	rm -f "$OUT/bochs.pid"
+	(cd "$OUT" && exec script -qfec \
+		"sh -c 'echo \$\$ > bochs.pid; exec bochs-bin -q -f bochsrc -rc bochs.rc'" \
+		/dev/null < /dev/null > "$OUT/bochs.term" 2>&1) &
+	wrapper=$!
+	while kill -0 "$wrapper" 2>/dev/null; do
+		if [ -z "$finished_at" ] && machine_finished; then finished_at=$SECONDS; fi
+		if [ -n "$finished_at" ] && [ $((SECONDS - finished_at)) -gt 15 ]; then break; fi
+		if [ $((SECONDS - start)) -ge "$TIMEOUT" ]; then
+			echo "wall-clock timeout after ${TIMEOUT}s" > "$OUT/timeout"
+			break
+		fi
+		sleep 2
+	done
+	kill_bochs
+	wait "$wrapper" 2>/dev/null || true
+}
+
+run_qemu() {
+	local rc=0
+	timeout -s KILL "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp "$CPUS" \
+		-nographic -no-reboot -monitor none -serial "file:$OUT/serial.out" \
+		-kernel "$VMLINUZ" -initrd "$OUT/initramfs.cpio.gz" -append "$CMDLINE" \
+		> "$OUT/qemu.term" 2>&1 || rc=$?
+	[ "$rc" -ne 137 ] || echo "wall-clock timeout after ${TIMEOUT}s" > "$OUT/timeout"
+}
+
+# Result lines from the serial log; every expected test must have one and
+# the machine must have said DONE, else loud FAILs.
+collect_results() {
+	local results="$OUT/results" t why
+	tr -d '\r' < "$OUT/serial.out" | sed -n 's/.*VMXLAB-RESULT //p' > "$results"
+	for t in $TESTS; do
+		grep -qE "^(PASS|FAIL) $SUITE/$t(:|$)" "$results" ||
+			echo "FAIL $SUITE/$t: no result: the machine stopped before or during it" >> "$results"
+	done
+	if ! grep -q "VMXLAB-DONE $SUITE" "$OUT/serial.out"; then
+		why=$(cat "$OUT/timeout" 2>/dev/null || echo "emulator exited")
+		why="$why; last serial line: $(tr -d '\r' < "$OUT/serial.out" | grep -v '^$' | tail -n 1)"
+		echo "FAIL $SUITE/boot: the machine did not finish (no VMXLAB-DONE): $why" >> "$results"
+	fi
+}
+
+main() {
+	parse_args "$@"
+	local abi start=$SECONDS
+	abi=$(find_abi "$KERNEL")
+	TESTS=$(select_tests | tr '\n' ' ')
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	say "kernel $abi, $CPUS CPU(s), tests: ${TESTS:-none}"
+	"$HERE/fetch-kernel.sh" "$abi" "$TOP/build/machine/kernel-$abi"
+	VMLINUZ=$TOP/build/machine/kernel-$abi/boot/vmlinuz-$abi
+	make -s -C "$TOP" "build/$abi/vmxlab.ko" >&2
+	"$HERE/build-initramfs.sh" --abi "$abi" --kernel-tree "$TOP/build/machine/kernel-$abi" \
+		--suite "$SUITE" --cpus "$CPUS" --tests "$TESTS" --shell-cmd "$SHELL_CMD" \
+		--out "$OUT/initramfs.cpio.gz"
+	: > "$OUT/serial.out"
+	if [ "$EMULATOR" = bochs ]; then
+		make_iso "$OUT/machine.iso" "$VMLINUZ" "$OUT/initramfs.cpio.gz"
+		write_bochsrc
+		run_bochs
+	else
+		run_qemu
+	fi
+	collect_results
+	echo "$((SECONDS - start))" > "$OUT/seconds"
+	tr -d '\r' < "$OUT/serial.out" | sed -n 's/.*VMXLAB-OUT //p'
+	cat "$OUT/results"
+	say "$((SECONDS - start)) s; serial log: $OUT/serial.out"
+	! grep -q '^FAIL ' "$OUT/results"
+}
+
+main "$@"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# build-initramfs.sh: the initramfs of the emulated machine.
+#
+#   build-initramfs.sh --abi ABI --kernel-tree DIR --suite NAME --cpus N \
+#       --tests "NAME..." [--shell-cmd CMD] --out FILE.cpio.gz
+#
+# Contents: busybox (static), /init (init.sh: runs the tests, powers off),
+# /vmxlab.ko (build/ABI/vmxlab.ko), /bin/vmxlab (tools/vmxlab-static, if
+# built), Debian's kvm modules for ABI under /kvm, the static programs of
+# progs/, the tests under /tests and /etc/vmxlab.conf saying which to run.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+
+die() { echo "build-initramfs: $*" >&2; exit 1; }
+
+parse_args() {
+	ABI='' KTREE='' SUITE='' CPUS=1 TESTS='' SHELL_CMD='' OUT=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--abi) ABI=$2 ;;
+		--kernel-tree) KTREE=$2 ;;
+		--suite) SUITE=$2 ;;
+		--cpus) CPUS=$2 ;;
+		--tests) TESTS=$2 ;;
+		--shell-cmd) SHELL_CMD=$2 ;;
+		--out) OUT=$2 ;;
+		*) die "unknown argument $1" ;;
+		esac
+		shift 2
+	done
+	[ -n "$ABI" ] && [ -n "$KTREE" ] && [ -n "$SUITE" ] && [ -n "$OUT" ] ||
+		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] --out FILE"
+}
+
+# Static, because the initramfs has no C library.
+build_progs() {
+	local dir=$1 p
+	mkdir -p "$dir"
+	for p in "$HERE"/progs/*.c; do
+		gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include" \
+			-o "$dir/$(basename "$p" .c)" "$p"
+	done
+}
+
+install_busybox() {
+	local root=$1
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib,kvm,tests}
+	cp /bin/busybox "$root/bin/busybox"
+	file -L "$root/bin/busybox" | grep -q 'statically linked' ||
+		die "/bin/busybox is not static: install busybox-static"
+	ln -s busybox "$root/bin/sh"	# for /init's #!; the rest at boot
+}
+
+install_kvm_modules() {
+	local root=$1 m f
+	for m in irqbypass kvm kvm-intel; do
+		f=$(find "$KTREE/lib/modules/$ABI/kernel" -name "$m.ko" | head -n 1)
+		[ -n "$f" ] || die "$m.ko not in $KTREE (run fetch-kernel.sh)"
+		cp "$f" "$root/kvm/"
+	done
+}
+
+install_vmxlab() {
+	local root=$1
+	local ko="$TOP/build/$ABI/vmxlab.ko"
+	[ -f "$ko" ] || die "$ko missing: run 'make build/$ABI/vmxlab.ko'"
+	cp "$ko" "$root/vmxlab.ko"
+	# Without the tool, the tests that need it fail (need_tool), never pass.
+	if [ -x "$TOP/tools/vmxlab-static" ]; then
+		cp "$TOP/tools/vmxlab-static" "$root/bin/vmxlab"
+	else
+		echo "build-initramfs: tools/vmxlab-static not built: tests needing it will FAIL" >&2
+	fi
+}
+
+install_tests() {
+	local root=$1 t
+	cp "$HERE/init.sh" "$root/init"
+	cp "$HERE/lib.sh" "$root/lib/vmxlab-test.sh"
+	for t in $TESTS; do
+		cp "$HERE/tests/$t.sh" "$root/tests/" || die "no test $t"
+	done
+	cat > "$root/etc/vmxlab.conf" <<CONF
+SUITE='$SUITE'
+EXPECT_CPUS=$CPUS
+TESTS='$TESTS'
+TEST_TIMEOUT=300
+CONF
+	[ -z "$SHELL_CMD" ] || printf '%s\n' "$SHELL_CMD" > "$root/etc/shell-cmd"
+	chmod +x "$root/init" "$root"/tests/* 2>/dev/null || true
+}
+
+main() {
+	parse_args "$@"
+	local work="$OUT.d"
+	rm -rf "$work"
+	mkdir -p "$work"
+	local root="$work/root"
+	install_busybox "$root"
+	build_progs "$root/bin"
+	install_kvm_modules "$root"
+	install_vmxlab "$root"
+	install_tests "$root"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT"
+	rm -rf "$work"
+}
+
+main "$@"

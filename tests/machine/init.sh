@@ -1,0 +1,139 @@
+#!/bin/sh
+# /init of the emulated machine: run the in-machine tests, report over the
+# kernel log, power off.  busybox ash, not bash.
+#
+# Results travel as kernel log lines on the serial console, because a
+# program writing to the serial tty stalls for good after ~1 KiB in Bochs,
+# while printk lines come through (one write() per line; printk.devkmsg=on
+# lifts the rate limit).  The "<3>" prefix logs them at KERN_ERR so that
+# loglevel=4 still prints them on the console.
+#
+# After every test the kernel-log guard judges the lines the test caused:
+# BUG, WARNING, Oops, soft lockup, Call Trace, or a new taint bit other
+# than O and E (out-of-tree, unsigned: our own module) fails the test.
+# The state before the test is the reference, not zero: 6.12 logs one
+# WARNING at boot under Bochs.
+
+export PATH=/bin:/sbin
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin	# needs /proc/self/exe
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t tmpfs tmpfs /tmp
+. /etc/vmxlab.conf	# SUITE, EXPECT_CPUS, TESTS, TEST_TIMEOUT
+
+OUT=/tmp/out
+SEQ=/tmp/kmsg.seq
+# O (4096): out-of-tree module; E (8192): unsigned module.
+TAINT_ALLOWED=12288
+GUARD_PATTERN='(^|[^A-Za-z])BUG([^A-Za-z]|$)|WARNING|Oops|soft lockup|Call Trace'
+
+# One kernel log line, cut to fit one printk record.
+kmsg() {
+	echo "<3>$(echo "$*" | tr -d '\r' | cut -c1-700)" > /dev/kmsg
+}
+
+result() { kmsg "VMXLAB-RESULT $*"; }
+
+# The last lines of a failed test's output, for whoever reads the serial log.
+show_log() {
+	tail -n 25 "$2" | while IFS= read -r line; do
+		kmsg "VMXLAB-LOG $1: $line"
+	done
+}
+
+# Forget the kernel lines so far: the next test is judged by its own.
+kmsg_mark() { kmsg-tail "$SEQ" > /dev/null; }
+
+# Prints the reason (and returns 1) if the test's kernel lines or taint are bad.
+guard() {
+	local name=$1 taint_before=$2 line taint new
+	kmsg-tail "$SEQ" > "$OUT/$name.klog"
+	line=$(grep -m 1 -E "$GUARD_PATTERN" "$OUT/$name.klog")
+	if [ -n "$line" ]; then
+		echo "kernel log: $line"
+		return 1
+	fi
+	taint=$(cat /proc/sys/kernel/tainted)
+	new=$(( taint & ~taint_before & ~TAINT_ALLOWED ))
+	if [ "$new" -ne 0 ]; then
+		echo "kernel taint gained bits $new (was $taint_before, now $taint)"
+		return 1
+	fi
+	return 0
+}
+
+# A test's own verdict: the last `FAIL-REASON: ...` line it printed.
+reason_of() {
+	local rc=$1 log=$2 reason
+	reason=$(grep '^FAIL-REASON: ' "$log" | tail -n 1 | sed 's/^FAIL-REASON: //')
+	[ -n "$reason" ] || reason="exit status $rc; last output: $(tail -n 1 "$log")"
+	[ "$rc" -ne 137 ] || reason="timed out after ${TEST_TIMEOUT}s (killed)"
+	echo "$reason"
+}
+
+# Sub-results (`PASS x` / `FAIL x: why` lines in $SUBRESULTS) become NAME/x.
+report_subresults() {
+	local name=$1 file=$2
+	[ -s "$file" ] || return 0
+	grep -E '^(PASS|FAIL) ' "$file" | while IFS= read -r line; do
+		result "${line%% *} $SUITE/$name/${line#* }"
+	done
+}
+
+# Leave the machine as the next test expects it: no vmxlab, no kvm.
+cleanup_modules() {
+	local m
+	for m in vmxlab kvm_intel kvm irqbypass; do
+		grep -q "^$m " /proc/modules && rmmod "$m" 2>/dev/null
+	done
+	return 0
+}
+
+run_test() {
+	local name=$1 log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why
+	taint_before=$(cat /proc/sys/kernel/tainted)
+	kmsg "VMXLAB-START $SUITE/$name"
+	kmsg_mark
+	SUBRESULTS=$sub timeout -s KILL "$TEST_TIMEOUT" sh "/tests/$name.sh" > "$log" 2>&1
+	rc=$?
+	# The guard's finding (if any) wins: it is the more serious failure.
+	why=$(guard "$name" "$taint_before")
+	[ -n "$why" ] || [ "$rc" -eq 0 ] || why=$(reason_of "$rc" "$log")
+	cleanup_modules
+	report_subresults "$name" "$sub"
+	if [ -n "$why" ]; then
+		result "FAIL $SUITE/$name: $why"
+		show_log "$name" "$log"
+	else
+		result "PASS $SUITE/$name"
+	fi
+}
+
+# --shell-cmd of boot.sh: its output, line by line, then its exit status.
+run_shell_cmd() {
+	[ -s /etc/shell-cmd ] || return 0
+	kmsg_mark
+	sh /etc/shell-cmd > "$OUT/shell.log" 2>&1
+	local rc=$?
+	while IFS= read -r line; do kmsg "VMXLAB-OUT $line"; done < "$OUT/shell.log"
+	if [ "$rc" -eq 0 ]; then
+		result "PASS $SUITE/shell-cmd"
+	else
+		result "FAIL $SUITE/shell-cmd: exit status $rc"
+	fi
+}
+
+main() {
+	mkdir -p "$OUT"
+	kmsg "VMXLAB-BOOTED $SUITE cpus=$(grep -c '^processor' /proc/cpuinfo) taint=$(cat /proc/sys/kernel/tainted)"
+	for t in $TESTS; do
+		run_test "$t"
+	done
+	run_shell_cmd
+	kmsg "VMXLAB-DONE $SUITE"
+	sleep 2	# let the UART drain, else the last lines are lost
+	poweroff -f
+}
+
+main

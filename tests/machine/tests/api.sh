@@ -1,0 +1,8 @@
+#!/bin/sh
+# machines: bochs-6.1
+# The ioctl contract of /dev/vmxlab, one result per assertion (progs/api-test.c
+# says what each protects).
+. /lib/vmxlab-test.sh
+load_vmxlab
+set -o pipefail
+api-test | tee "$SUBRESULTS" || fail "$(grep -c '^FAIL' "$SUBRESULTS") assertion(s) failed: $(grep '^FAIL' "$SUBRESULTS" | head -n 1)"

@@ -1,0 +1,22 @@
+#!/bin/sh
+# machines: bochs-6.12
+# On 6.12 kvm_intel turns VMX on when it loads (kvm.enable_virt_at_load=Y):
+# `vmxlab hold` must refuse with exit 4 and the kernel log must tell the
+# user the fix (kvm.enable_virt_at_load=0); after rmmod kvm_intel, hold works.
+# If this fails, users of 6.12 with kvm_intel loaded get a vmxlab that
+# either clobbers KVM's VMX state or fails without telling them why.
+. /lib/vmxlab-test.sh
+need_tool
+load_vmxlab
+load_kvm
+klog_mark
+out=$(vmxlab hold -- true 2>&1)
+rc=$?
+log=$(klog_new)
+echo "vmxlab hold with kvm_intel loaded: exit $rc: $out"
+echo "kernel log: $log"
+[ $rc -eq 4 ] || fail "'vmxlab hold -- true' with kvm_intel loaded: exit $rc, want 4; output: $out"
+echo "$log" | grep -q 'kvm.enable_virt_at_load=0' ||
+	fail "kernel log does not name kvm.enable_virt_at_load=0: $(echo "$log" | grep 'vmxlab' | head -n 1)"
+out=$(rmmod kvm_intel 2>&1) || fail "rmmod kvm_intel failed: $out"
+out=$(vmxlab hold -- true 2>&1) || fail "'vmxlab hold -- true' after rmmod kvm_intel: exit $?: $out"

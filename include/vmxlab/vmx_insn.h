@@ -135,14 +135,18 @@ struct vmx_invvpid_desc {
 	u64 linear_address;
 };
 
+/* An invalidation: a type in a register, a 128-bit descriptor in memory. */
+#define VMX_INSN_INVALIDATE(insn, type, desc)				\
+	asm goto("1: " insn " %[operand], %[kind]\n\t"		\
+		 VMX_INSN_CHECK_FLAGS					\
+		 : : [operand] "m" (*(desc)), [kind] "r" (type)		\
+		 : "cc", "memory" : fail_invalid, fail_valid, fault)
+
 /* INVEPT: invalidate EPT-derived translations of @type for @desc. */
 static __always_inline enum vmx_insn_status
 vmx_invept(unsigned long type, const struct vmx_invept_desc *desc)
 {
-	asm goto("1: invept %[desc], %[type]\n\t"
-		 VMX_INSN_CHECK_FLAGS
-		 : : [desc] "m" (*desc), [type] "r" (type) : "cc", "memory"
-		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_INVALIDATE("invept", type, desc);
 	VMX_INSN_RETURN_STATUS;
 }
 
@@ -150,10 +154,7 @@ vmx_invept(unsigned long type, const struct vmx_invept_desc *desc)
 static __always_inline enum vmx_insn_status
 vmx_invvpid(unsigned long type, const struct vmx_invvpid_desc *desc)
 {
-	asm goto("1: invvpid %[desc], %[type]\n\t"
-		 VMX_INSN_CHECK_FLAGS
-		 : : [desc] "m" (*desc), [type] "r" (type) : "cc", "memory"
-		 : fail_invalid, fail_valid, fault);
+	VMX_INSN_INVALIDATE("invvpid", type, desc);
 	VMX_INSN_RETURN_STATUS;
 }
 

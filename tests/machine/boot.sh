@@ -171,7 +171,7 @@ collect_results() {
 	done
 	if ! grep -q "VMXLAB-DONE $SUITE" "$OUT/serial.out"; then
 		why=$(cat "$OUT/timeout" 2>/dev/null || echo "emulator exited")
-		why="$why; last serial line: $(tr -d '\r' < "$OUT/serial.out" | grep -v '^$' | tail -n 1)"
+		why="$why; last serial line: $(tr -cd '[:print:]\n' < "$OUT/serial.out" | grep -v '^$' | tail -n 1)"
 		echo "FAIL $SUITE/boot: the machine did not finish (no VMXLAB-DONE): $why" >> "$results"
 	fi
 }

@@ -48,7 +48,7 @@ install_busybox() {
 	local root=$1
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib,kvm,tests}
 	cp /bin/busybox "$root/bin/busybox"
-	file -L "$root/bin/busybox" | grep -q 'statically linked' ||
+	! readelf -l "$root/bin/busybox" | grep -q INTERP ||
 		die "/bin/busybox is not static: install busybox-static"
 	ln -s busybox "$root/bin/sh"	# for /init's #!; the rest at boot
 }

@@ -42,13 +42,17 @@ show_log() {
 	done
 }
 
-# Forget the kernel lines so far: the next test is judged by its own.
+# Forget the kernel lines so far (the boot's, e.g. 6.12's WARNING).
 kmsg_mark() { kmsg-tail "$SEQ" > /dev/null; }
 
-# Prints the reason (and returns 1) if the test's kernel lines or taint are bad.
+# Prints the reason (and returns 1) if the kernel lines since the previous
+# guard, or the taint, are bad.  Lines from the previous guard to the start
+# of this test (a late WARNING of the previous one) count for this test
+# rather than being lost; our own VMXLAB- lines (which may quote a
+# WARNING) do not count.
 guard() {
 	local name=$1 taint_before=$2 line taint new
-	kmsg-tail "$SEQ" > "$OUT/$name.klog"
+	kmsg-tail "$SEQ" | grep -v '^VMXLAB-' > "$OUT/$name.klog"
 	line=$(grep -m 1 -E "$GUARD_PATTERN" "$OUT/$name.klog")
 	if [ -n "$line" ]; then
 		echo "kernel log: $line"
@@ -61,6 +65,14 @@ guard() {
 		return 1
 	fi
 	return 0
+}
+
+# Lines a test marks `NOTE: ...` (measurements) reach the serial log even
+# when it passes.
+show_notes() {
+	sed -n 's/^NOTE: //p' "$2" | while IFS= read -r line; do
+		kmsg "VMXLAB-NOTE $1: $line"
+	done
 }
 
 # A test's own verdict: the last `FAIL-REASON: ...` line it printed.
@@ -94,13 +106,13 @@ run_test() {
 	local name=$1 log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why
 	taint_before=$(cat /proc/sys/kernel/tainted)
 	kmsg "VMXLAB-START $SUITE/$name"
-	kmsg_mark
 	SUBRESULTS=$sub timeout -s KILL "$TEST_TIMEOUT" sh "/tests/$name.sh" > "$log" 2>&1
 	rc=$?
+	cleanup_modules		# before the guard: unloading is part of the test
 	# The guard's finding (if any) wins: it is the more serious failure.
 	why=$(guard "$name" "$taint_before")
 	[ -n "$why" ] || [ "$rc" -eq 0 ] || why=$(reason_of "$rc" "$log")
-	cleanup_modules
+	show_notes "$name" "$log"
 	report_subresults "$name" "$sub"
 	if [ -n "$why" ]; then
 		result "FAIL $SUITE/$name: $why"
@@ -113,7 +125,6 @@ run_test() {
 # --shell-cmd of boot.sh: its output, line by line, then its exit status.
 run_shell_cmd() {
 	[ -s /etc/shell-cmd ] || return 0
-	kmsg_mark
 	sh /etc/shell-cmd > "$OUT/shell.log" 2>&1
 	local rc=$?
 	while IFS= read -r line; do kmsg "VMXLAB-OUT $line"; done < "$OUT/shell.log"
@@ -127,6 +138,7 @@ run_shell_cmd() {
 main() {
 	mkdir -p "$OUT"
 	kmsg "VMXLAB-BOOTED $SUITE cpus=$(grep -c '^processor' /proc/cpuinfo) taint=$(cat /proc/sys/kernel/tainted)"
+	kmsg_mark
 	for t in $TESTS; do
 		run_test "$t"
 	done

@@ -10,6 +10,11 @@ fail() {
 	exit 1
 }
 
+# A measurement worth seeing in the serial log even when the test passes.
+note() {
+	echo "NOTE: $*"
+}
+
 # The tool comes from another build step; without it the test cannot
 # run, which is a failure, never a pass.
 need_tool() {

@@ -13,7 +13,7 @@ klog_mark
 out=$(vmxlab hold -- true 2>&1)
 rc=$?
 log=$(klog_new)
-echo "vmxlab hold with kvm_intel loaded: exit $rc: $out"
+note "vmxlab hold with kvm_intel loaded: exit $rc: $out"
 echo "kernel log: $log"
 [ $rc -eq 4 ] || fail "'vmxlab hold -- true' with kvm_intel loaded: exit $rc, want 4; output: $out"
 echo "$log" | grep -q 'kvm.enable_virt_at_load=0' ||

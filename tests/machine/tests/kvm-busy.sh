@@ -27,7 +27,7 @@ klog_mark
 out=$(vmxlab hold -- true 2>&1)
 rc=$?
 log=$(klog_new)
-echo "vmxlab hold while KVM runs: exit $rc: $out"
+note "vmxlab hold while KVM runs: exit $rc: $out"
 echo "kernel log: $log"
 kill -TERM $spin
 wait $spin

@@ -41,7 +41,7 @@ while [ $i -le 50 ]; do cycle $i; i=$((i + 1)); done
 settle
 free1=$(meminfo MemFree)
 slab1=$(meminfo Slab)
-echo "MemFree ${free0} -> ${free1} kB, Slab ${slab0} -> ${slab1} kB"
+note "MemFree ${free0} -> ${free1} kB, Slab ${slab0} -> ${slab1} kB"
 [ $((free0 - free1)) -le $FREE_TOLERANCE_KB ] ||
 	fail "MemFree dropped by $((free0 - free1)) kB over 50 cycles (${free0} -> ${free1} kB; tolerance $FREE_TOLERANCE_KB)"
 [ $((slab1 - slab0)) -le $SLAB_TOLERANCE_KB ] ||

@@ -21,10 +21,10 @@ run_here() {
 }
 
 run_emulated() {
-	say "no usable VT-x on this CPU: booting the emulated machine (about 2 minutes)"
+	say "no usable VT-x on this CPU: booting the emulated machine (a few minutes: Bochs emulates every instruction)"
 	make -s modules-all
 	make -s -C tools static
-	tests/machine/boot.sh --kernel 6.1 --cpus 2 --tests none \
+	tests/machine/boot.sh --kernel 6.1 --cpus 2 --tests none --out build/run \
 		--shell-cmd 'insmod /vmxlab.ko && vmxlab info && vmxlab hold -- vmxlab cpus'
 }
 

@@ -44,6 +44,8 @@ parse_args() {
 	if [ "$EMULATOR" = bochs ]; then MACHINE=bochs-$KERNEL; else MACHINE=qemu-novmx; fi
 	SUITE=$EMULATOR-$KERNEL
 	OUT=${OUT:-$TOP/build/machine/$SUITE}
+	mkdir -p "$OUT"
+	OUT=$(cd "$OUT" && pwd)	# Bochs runs in $OUT: paths must be absolute
 	# Bochs: ~90 s to boot, then the tests (slower with 2 CPUs).
 	if [ "$EMULATOR" = bochs ]; then TIMEOUT=${TIMEOUT:-540}; else TIMEOUT=${TIMEOUT:-90}; fi
 }
@@ -171,7 +173,7 @@ collect_results() {
 	done
 	if ! grep -q "VMXLAB-DONE $SUITE" "$OUT/serial.out"; then
 		why=$(cat "$OUT/timeout" 2>/dev/null || echo "emulator exited")
-		why="$why; last serial line: $(tr -cd '[:print:]\n' < "$OUT/serial.out" | grep -v '^$' | tail -n 1)"
+		why="$why; last serial line: $(tr -cd '[:print:]\n' < "$OUT/serial.out" | grep -v '^$' | tail -n 1 || true)"
 		echo "FAIL $SUITE/boot: the machine did not finish (no VMXLAB-DONE): $why" >> "$results"
 	fi
 }
@@ -181,8 +183,9 @@ main() {
 	local abi start=$SECONDS
 	abi=$(find_abi "$KERNEL")
 	TESTS=$(select_tests | tr '\n' ' ')
-	rm -rf "$OUT"
-	mkdir -p "$OUT"
+	# Only our own files: --out may name a directory that holds others.
+	(cd "$OUT" && rm -rf results seconds timeout serial.out bochs.* bochsrc \
+		qemu.term machine.iso initramfs.cpio.gz initramfs.cpio.gz.d iso)
 	say "kernel $abi, $CPUS CPU(s), tests: ${TESTS:-none}"
 	"$HERE/fetch-kernel.sh" "$abi" "$TOP/build/machine/kernel-$abi"
 	VMLINUZ=$TOP/build/machine/kernel-$abi/boot/vmlinuz-$abi

@@ -122,12 +122,14 @@ run_test() {
 	fi
 }
 
-# --shell-cmd of boot.sh: its output, line by line, then its exit status.
+# --shell-cmd of boot.sh: its output, line by line as it comes (a command
+# that hangs still shows how far it got), then its exit status.
 run_shell_cmd() {
+	local rc
 	[ -s /etc/shell-cmd ] || return 0
-	sh /etc/shell-cmd > "$OUT/shell.log" 2>&1
-	local rc=$?
-	while IFS= read -r line; do kmsg "VMXLAB-OUT $line"; done < "$OUT/shell.log"
+	{ sh /etc/shell-cmd 2>&1; echo $? > "$OUT/shell.rc"; } |
+		while IFS= read -r line; do kmsg "VMXLAB-OUT $line"; done
+	rc=$(cat "$OUT/shell.rc")
 	if [ "$rc" -eq 0 ]; then
 		result "PASS $SUITE/shell-cmd"
 	else

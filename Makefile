@@ -25,7 +25,7 @@ KDIR_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | grep 
 MODULE_SOURCES := Kbuild $(shell find vmx ept vmcs exits include -name '*.[chS]' 2>/dev/null)
 BUILD := build
 
-.PHONY: all module tool modules-all check deps run install clean help
+.PHONY: all module tool modules-all check deps run install install-module install-tool clean help
 
 all: module tool
 
@@ -72,9 +72,15 @@ run:
 # (6.1.0-N-amd64); UTS_RELEASE is the one the running kernel reports.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-install: module tool
+install: install-module install-tool
+
+# INSTALL_MOD_PATH=DIR stages the module under DIR/lib/modules (the
+# emulated machine's initramfs is built that way).
+install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+install-tool: tool
 	$(MAKE) -C tools install
 
 clean:

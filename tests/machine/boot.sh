@@ -123,10 +123,13 @@ machine_finished() {
 }
 
 # Bochs ignores SIGTERM and outlives a killed `script` wrapper: end
-# bochs-bin itself, by the pid it wrote before exec, with SIGKILL.
+# bochs-bin itself, by the pid it wrote before exec, with SIGKILL; only if
+# that pid is still our bochs-bin (running in $OUT), never a reused pid.
 kill_bochs() {
 	local pid
 	pid=$(cat "$OUT/bochs.pid" 2>/dev/null) || return 0
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = bochs-bin ] || return 0
+	[ "$(readlink "/proc/$pid/cwd")" = "$OUT" ] || return 0
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
@@ -136,6 +139,8 @@ kill_bochs() {
 run_bochs() {
 	local start=$SECONDS wrapper finished_at=''
 	rm -f "$OUT/bochs.pid"
+	trap kill_bochs EXIT	# boot.sh interrupted: do not leave Bochs behind
+	trap "exit 130" INT TERM
 	(cd "$OUT" && exec script -qfec \
 		"sh -c 'echo \$\$ > bochs.pid; exec bochs-bin -q -f bochsrc -rc bochs.rc'" \
 		/dev/null < /dev/null > "$OUT/bochs.term" 2>&1) &

@@ -13,7 +13,8 @@
 #                /bin/vmxlab are there, nothing is loaded.
 # Bochs (emulated Haswell, VT-x with EPT) boots in ~90 s; QEMU (TCG, a CPU
 # without VMX) in ~15 s.  Writes DIR/results (PASS/FAIL lines) and
-# DIR/serial.out; exits 1 if any test failed or the machine did not finish.
+# DIR/serial.out (DIR: build/machine/boot-<emulator>-<kernel> by default);
+# exits 1 if any test failed or the machine did not finish.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +35,7 @@ parse_args() {
 		--shell-cmd) SHELL_CMD=$2 ;;
 		--out) OUT=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
-		-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 		*) die "unknown argument $1 (see --help)" ;;
 		esac
 		shift 2
@@ -43,7 +44,7 @@ parse_args() {
 	case $EMULATOR in bochs|qemu) ;; *) die "--emulator bochs or qemu" ;; esac
 	if [ "$EMULATOR" = bochs ]; then MACHINE=bochs-$KERNEL; else MACHINE=qemu-novmx; fi
 	SUITE=$EMULATOR-$KERNEL
-	OUT=${OUT:-$TOP/build/machine/$SUITE}
+	OUT=${OUT:-$TOP/build/machine/boot-$SUITE}
 	mkdir -p "$OUT"
 	OUT=$(cd "$OUT" && pwd)	# Bochs runs in $OUT: paths must be absolute
 	# Bochs: ~90 s to boot, then the tests (slower with 2 CPUs).

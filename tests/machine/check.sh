@@ -15,11 +15,20 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-# Run boot.sh for one boot; its output goes to OUTDIR/<boot>.log.
-boot() {
+# Start boot.sh for one boot in the background; its output goes to
+# OUTDIR/<boot>.log.  BOOT_PID: its pid.
+start_boot() {
 	local name=$1
 	shift
-	"$HERE/boot.sh" --out "$OUT/$name" "$@" > "$OUT/$name.log" 2>&1 || true
+	"$HERE/boot.sh" --out "$OUT/$name" "$@" > "$OUT/$name.log" 2>&1 &
+	BOOT_PID=$!
+}
+
+# Interrupted: stop the boots (boot.sh then kills its emulator), do not
+# leave them running to their timeout.
+stop_boots() {
+	[ $# -eq 0 ] || kill -TERM "$@" 2>/dev/null || true
+	exit 130
 }
 
 # A boot that left no results (boot.sh itself failed) is a loud FAIL.
@@ -42,13 +51,18 @@ main() {
 	OUT=$1
 	mkdir -p "$OUT"
 	OUT=$(cd "$OUT" && pwd)
-	local start=$SECONDS a b
-	boot bochs-6.1 --kernel 6.1 --cpus 2 &
-	a=$!
-	boot bochs-6.12 --kernel 6.12 --cpus 1 &
-	b=$!
-	wait "$a" "$b"
-	boot qemu-6.1 --kernel 6.1 --cpus 1 --emulator qemu
+	local start=$SECONDS pids
+	start_boot bochs-6.1 --kernel 6.1 --cpus 2
+	pids=$BOOT_PID
+	start_boot bochs-6.12 --kernel 6.12 --cpus 1
+	pids="$pids $BOOT_PID"
+	# shellcheck disable=SC2086
+	trap "stop_boots $pids" INT TERM
+	wait $pids || true	# boot.sh fails when a test fails: results say which
+	start_boot qemu-6.1 --kernel 6.1 --cpus 1 --emulator qemu
+	trap "stop_boots $BOOT_PID" INT TERM
+	wait "$BOOT_PID" || true
+	trap - INT TERM
 	{
 		collect bochs-6.1
 		collect bochs-6.12

@@ -54,6 +54,7 @@ parse_args() {
 # Newest Debian headers of that series (not -cloud/-rt): the ABI to boot.
 find_abi() {
 	local d
+	# shellcheck disable=SC2010 # Debian's names have no odd characters
 	d=$(ls -d /usr/src/linux-headers-"$1".*-amd64 2>/dev/null |
 		grep -v -e cloud -e -rt | sort -V | tail -n 1)
 	[ -n "$d" ] || die "no /usr/src/linux-headers-$1.*-amd64 (run tests/install-deps.sh)"
@@ -174,8 +175,13 @@ collect_results() {
 	local results="$OUT/results" t why
 	tr -d '\r' < "$OUT/serial.out" | sed -n 's/.*VMXLAB-RESULT //p' > "$results"
 	for t in $TESTS; do
-		grep -qE "^(PASS|FAIL) $SUITE/$t(:|$)" "$results" ||
-			echo "FAIL $SUITE/$t: no result: the machine stopped before or during it" >> "$results"
+		grep -qE "^(PASS|FAIL) $SUITE/$t(:|$)" "$results" && continue
+		if grep -q "VMXLAB-START $SUITE/$t\$" <(tr -d '\r' < "$OUT/serial.out"); then
+			why="started but never finished: it hung or brought the machine down"
+		else
+			why="not run: the machine stopped before it"
+		fi
+		echo "FAIL $SUITE/$t: $why" >> "$results"
 	done
 	if ! grep -q "VMXLAB-DONE $SUITE" "$OUT/serial.out"; then
 		why=$(cat "$OUT/timeout" 2>/dev/null || echo "emulator exited")

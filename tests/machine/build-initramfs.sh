@@ -30,8 +30,9 @@ parse_args() {
 		esac
 		shift 2
 	done
-	[ -n "$ABI" ] && [ -n "$KTREE" ] && [ -n "$SUITE" ] && [ -n "$OUT" ] ||
+	if [ -z "$ABI" ] || [ -z "$KTREE" ] || [ -z "$SUITE" ] || [ -z "$OUT" ]; then
 		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] --out FILE"
+	fi
 }
 
 # Static, because the initramfs has no C library.
@@ -82,11 +83,13 @@ install_tests() {
 	for t in $TESTS; do
 		cp "$HERE/tests/$t.sh" "$root/tests/" || die "no test $t"
 	done
+	# TEST_TIMEOUT: emulated seconds per test (the slowest, load-cycles,
+	# takes 5-15); a hung test then fails and the next ones still run.
 	cat > "$root/etc/vmxlab.conf" <<CONF
 SUITE='$SUITE'
 EXPECT_CPUS=$CPUS
 TESTS='$TESTS'
-TEST_TIMEOUT=300
+TEST_TIMEOUT=60
 CONF
 	[ -z "$SHELL_CMD" ] || printf '%s\n' "$SHELL_CMD" > "$root/etc/shell-cmd"
 	chmod +x "$root/init" "$root"/tests/* 2>/dev/null || true

@@ -56,10 +56,12 @@ main() {
 	pids=$BOOT_PID
 	start_boot bochs-6.12 --kernel 6.12 --cpus 1
 	pids="$pids $BOOT_PID"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2064,SC2086 # the pids are known now
 	trap "stop_boots $pids" INT TERM
+	# shellcheck disable=SC2086
 	wait $pids || true	# boot.sh fails when a test fails: results say which
 	start_boot qemu-6.1 --kernel 6.1 --cpus 1 --emulator qemu
+	# shellcheck disable=SC2064
 	trap "stop_boots $BOOT_PID" INT TERM
 	wait "$BOOT_PID" || true
 	trap - INT TERM

@@ -51,7 +51,7 @@ kmsg_mark() { kmsg-tail "$SEQ" > /dev/null; }
 # rather than being lost; our own VMXLAB- lines (which may quote a
 # WARNING) do not count.
 guard() {
-	local name=$1 taint_before=$2 line taint new
+	local name="$1" taint_before="$2" line taint new
 	kmsg-tail "$SEQ" | grep -v '^VMXLAB-' > "$OUT/$name.klog"
 	line=$(grep -m 1 -E "$GUARD_PATTERN" "$OUT/$name.klog")
 	if [ -n "$line" ]; then
@@ -77,7 +77,7 @@ show_notes() {
 
 # A test's own verdict: the last `FAIL-REASON: ...` line it printed.
 reason_of() {
-	local rc=$1 log=$2 reason
+	local rc="$1" log="$2" reason
 	reason=$(grep '^FAIL-REASON: ' "$log" | tail -n 1 | sed 's/^FAIL-REASON: //')
 	[ -n "$reason" ] || reason="exit status $rc; last output: $(tail -n 1 "$log")"
 	[ "$rc" -ne 137 ] || reason="timed out after ${TEST_TIMEOUT}s (killed)"
@@ -86,7 +86,7 @@ reason_of() {
 
 # Sub-results (`PASS x` / `FAIL x: why` lines in $SUBRESULTS) become NAME/x.
 report_subresults() {
-	local name=$1 file=$2
+	local name="$1" file="$2"
 	[ -s "$file" ] || return 0
 	grep -E '^(PASS|FAIL) ' "$file" | while IFS= read -r line; do
 		result "${line%% *} $SUITE/$name/${line#* }"
@@ -103,7 +103,7 @@ cleanup_modules() {
 }
 
 run_test() {
-	local name=$1 log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why
+	local name="$1" log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why
 	taint_before=$(cat /proc/sys/kernel/tainted)
 	kmsg "VMXLAB-START $SUITE/$name"
 	SUBRESULTS=$sub timeout -s KILL "$TEST_TIMEOUT" sh "/tests/$name.sh" > "$log" 2>&1

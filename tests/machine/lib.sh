@@ -41,7 +41,7 @@ klog_new() { kmsg-tail /tmp/test.seq; }
 # `vmxlab cpus`, saved, then each of lines 0..N-1 must match a pattern.
 # Usage: expect_cpus_state WHEN PATTERN   (PATTERN: grep -E for one CPU)
 expect_cpus_state() {
-	local when=$1 pattern=$2 out cpu=0 line
+	local when="$1" pattern="$2" out cpu=0 line
 	out=$(vmxlab cpus 2>&1) || fail "$when: 'vmxlab cpus' failed: $out"
 	echo "$when: vmxlab cpus:"
 	echo "$out"

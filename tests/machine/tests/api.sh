@@ -4,5 +4,5 @@
 # says what each protects).
 . /lib/vmxlab-test.sh
 load_vmxlab
-set -o pipefail
+set -o pipefail	# busybox ash has it: api-test's status, not tee's
 api-test | tee "$SUBRESULTS" || fail "$(grep -c '^FAIL' "$SUBRESULTS") assertion(s) failed: $(grep '^FAIL' "$SUBRESULTS" | head -n 1)"

@@ -74,10 +74,22 @@ KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/ge
 
 install: install-module install-tool
 
-# INSTALL_MOD_PATH=DIR stages the module under DIR/lib/modules (the
-# emulated machine's initramfs is built that way).
-install-module: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) modules_install
+# INSTALL_MOD_PATH=DIR stages the module under DIR/lib/modules;
+# MODULE_DIR=build/<abi> installs a module built by modules-all instead of
+# building one here (the emulated machine's initramfs is made that way).
+MODULE_DIR ?= $(CURDIR)
+
+# Debian's header packages do not ship the key their kernels are signed
+# with: sign at install only when the configured key is there, instead of
+# printing SSL errors.  An unsigned module loads (tainting the kernel E)
+# unless the kernel enforces signatures, as under Secure Boot lockdown.
+SIG_KEY_CONF = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="*\([^"]*\)"*$$/\1/p' $(KDIR)/include/config/auto.conf 2>/dev/null)
+SIG_KEY = $(if $(filter /%,$(SIG_KEY_CONF)),$(SIG_KEY_CONF),$(KDIR)/$(SIG_KEY_CONF))
+NO_SIGN = $(if $(wildcard $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=)
+
+install-module: $(if $(filter $(CURDIR),$(abspath $(MODULE_DIR))),module)
+	$(if $(NO_SIGN),@echo "vmxlab: no signing key at $(SIG_KEY): installing the module unsigned")
+	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_DIR)) KERNELRELEASE=$(KVER) $(NO_SIGN) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 install-tool: tool

@@ -15,7 +15,7 @@ PACKAGES=(
 	qemu-system-x86
 	busybox-static cpio gzip xz-utils
 	syslinux-common isolinux genisoimage
-	util-linux
+	util-linux python3
 )
 
 BACKPORTS=/etc/apt/sources.list.d/vmxlab-bookworm-backports.sources

@@ -5,7 +5,8 @@
 #       --tests "NAME..." [--shell-cmd CMD] --out FILE.cpio.gz
 #
 # Contents: busybox (static), /init (init.sh: runs the tests, powers off),
-# /vmxlab.ko (build/ABI/vmxlab.ko), /bin/vmxlab (tools/vmxlab-static, if
+# /vmxlab.ko (build/ABI/vmxlab.ko, also installed under /lib/modules by
+# `make install-module`), /bin/vmxlab (tools/vmxlab-static, if
 # built), Debian's kvm modules for ABI under /kvm, the static programs of
 # progs/, the tests under /tests and /etc/vmxlab.conf saying which to run.
 set -euo pipefail
@@ -68,6 +69,11 @@ install_vmxlab() {
 	local ko="$TOP/build/$ABI/vmxlab.ko"
 	[ -f "$ko" ] || die "$ko missing: run 'make build/$ABI/vmxlab.ko'"
 	cp "$ko" "$root/vmxlab.ko"
+	# Also as `make install` puts it on a host, so that modprobe finds it
+	# (tests/modprobe.sh): the same make target, staged into the root.
+	make -s -C "$TOP" install-module KDIR="/usr/src/linux-headers-$ABI" \
+		MODULE_DIR="$TOP/build/$ABI" INSTALL_MOD_PATH="$root" > "$OUT.install.log" 2>&1 ||
+		die "make install-module failed: $(tail -n 3 "$OUT.install.log")"
 	# Without the tool, the tests that need it fail (need_tool), never pass.
 	if [ -x "$TOP/tools/vmxlab-static" ]; then
 		cp "$TOP/tools/vmxlab-static" "$root/bin/vmxlab"

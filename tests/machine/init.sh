@@ -147,6 +147,18 @@ main() {
 	run_shell_cmd
 	kmsg "VMXLAB-DONE $SUITE"
 	sleep 2	# let the UART drain, else the last lines are lost
+	power_off
+}
+
+# Where vmxlab loads, power off with VMX held: the reboot notifier must
+# then leave VMX operation on every CPU first.  boot.sh judges the log
+# lines that follow (poweroff-with-vmx-held).
+power_off() {
+	if [ -x /bin/vmxlab ] && insmod /vmxlab.ko 2>/dev/null; then
+		kmsg "VMXLAB-POWEROFF $SUITE with VMX held"
+		dmesg -n 7	# the console must show vmxlab's KERN_INFO reboot line
+		exec vmxlab hold -- poweroff -f
+	fi
 	poweroff -f
 }
 

@@ -21,5 +21,6 @@
 Suite *caps_suite(void);
 Suite *names_suite(void);
 Suite *exits_suite(void);
+Suite *ept_suite(void);
 
 #endif /* VMXLAB_TESTS_UNIT_H */

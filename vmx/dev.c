@@ -32,7 +32,8 @@ static long ioctl_get_caps(void __user *argp)
 
 	if (copy_from_user(&caps, argp, sizeof(caps)))
 		return -EFAULT;
-	if (caps.flags || !all_zero(caps.reserved, sizeof(caps.reserved)))
+	if (caps.flags || caps.pad ||
+	    !all_zero(caps.reserved, sizeof(caps.reserved)))
 		return -EINVAL;
 	caps = vmxlab_host_caps;
 	caps.api_version = VMXLAB_API_VERSION;

@@ -9,8 +9,9 @@
  *     collides with KVMIO (0xAE).
  *
  * Every structure has fixed-width fields and explicit padding.  Fields
- * marked "in" are read by the module; reserved and padding fields must be
- * zero on input (else -EINVAL) and are zero on output.
+ * marked "in" are read by the module; the top-level `pad` and `reserved`
+ * fields must be zero on input (else -EINVAL) and are zero on output;
+ * every other field is output only.
  */
 #ifndef VMXLAB_UAPI_H
 #define VMXLAB_UAPI_H

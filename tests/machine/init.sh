@@ -154,7 +154,9 @@ main() {
 # then leave VMX operation on every CPU first.  boot.sh judges the log
 # lines that follow (poweroff-with-vmx-held).
 power_off() {
-	if [ -x /bin/vmxlab ] && insmod /vmxlab.ko 2>/dev/null; then
+	# --shell-cmd may have left vmxlab loaded already.
+	if [ -x /bin/vmxlab ] && { grep -q '^vmxlab ' /proc/modules ||
+		insmod /vmxlab.ko 2>/dev/null; }; then
 		kmsg "VMXLAB-POWEROFF $SUITE with VMX held"
 		dmesg -n 7	# the console must show vmxlab's KERN_INFO reboot line
 		exec vmxlab hold -- poweroff -f

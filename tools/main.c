@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "run.h"
 #include "vmxlab.h"
 
 struct command {
@@ -18,6 +19,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "decode the CPU's VMX capabilities and vmxlab's choices" },
 	{ "cpus", cmd_cpus, "show each CPU's VMX state" },
 	{ "hold", cmd_hold, "keep VMX on while a command runs (or until a signal)" },
+	{ "run", cmd_run, "run a real-mode guest binary through KVM's API" },
 };
 
 void error_msg(const char *fmt, ...)

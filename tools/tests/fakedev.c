@@ -11,6 +11,8 @@
  *                         EINVAL from cpu3 on
  *   VMXLAB_VMX_ENABLE     fails as $FAKE_VMXLAB_ENABLE says ("ebusy",
  *                         "eio") or succeeds
+ *   KVM_GET_API_VERSION   12, as the module; every other KVM ioctl
+ *                         (KVM_CREATE_VM) ENOTTY, as the module today
  * ENABLE and DISABLE append a line to $FAKE_VMXLAB_LOG.
  */
 #include <dlfcn.h>
@@ -148,6 +150,8 @@ int ioctl(int fd, unsigned long request, ...)
 	case VMXLAB_VMX_DISABLE:
 		log_call("disable");
 		return 0;
+	case KVM_GET_API_VERSION:	/* as vmx/dev.c: KVM's API version */
+		return VMXLAB_KVM_API_VERSION;
 	default:
 		return fail(ENOTTY);
 	}

@@ -109,7 +109,7 @@ test_usage() {
 	expect_exit usage/unknown-command-exit 2 unknown
 	expect_line usage/unknown-command-message "$OUT/unknown.err" "vmxlab: unknown command 'frobnicate'"
 	expect_match usage/unknown-command-usage "$OUT/unknown.err" '^Usage: vmxlab'
-	for cmd in info cpus hold; do
+	for cmd in info cpus hold run; do
 		run "help-$cmd" "$cmd" --help
 		expect_exit "usage/$cmd-help-exit" 0 "help-$cmd"
 		expect_match "usage/$cmd-help-text" "$OUT/help-$cmd.out" "^Usage: vmxlab $cmd"
@@ -374,6 +374,40 @@ test_hold_forwards_signal() {
 	hold_log hold/sigterm-command-disables "enable disable "
 }
 
+# vmxlab run, without a device that runs guests: its command line, and
+# the plain-words ends when the device is missing or runs no guests yet.
+test_run() {
+	printf '\xf4' > "$OUT/hlt.bin"
+	run run-enoent run --device /nonexistent x.bin
+	expect_exit run/enoent-exit 3 run-enoent
+	expect_line run/enoent-message "$OUT/run-enoent.err" \
+		"vmxlab: /nonexistent not found: load its module (vmxlab for /dev/vmxlab, kvm_intel for /dev/kvm)"
+	run run-enotty run --device /dev/null "$OUT/hlt.bin"
+	expect_exit run/not-kvm-api-exit 3 run-enotty
+	run_fake run-no-vm run --device /fake/vmxlab "$OUT/hlt.bin"
+	expect_exit run/no-create-vm-exit 1 run-no-vm
+	expect_line run/no-create-vm-message "$OUT/run-no-vm.err" \
+		"vmxlab: /fake/vmxlab does not run guests yet (this vmxlab has no KVM_CREATE_VM); try --device /dev/kvm"
+	for mem in 12Q 32K 65537 2G 99999999999999999999G -1 empty; do
+		[ "$mem" != empty ] || mem=''
+		run run-bad-mem run --mem "$mem" --device /nonexistent x.bin
+		expect_exit "run/bad-mem-${mem:-empty}-exit" 2 run-bad-mem
+	done
+	expect_match run/bad-mem-message "$OUT/run-bad-mem.err" '^vmxlab: run: --mem'
+	run run-good-mem run --mem 64K --device /nonexistent x.bin
+	expect_exit run/mem-64K-accepted 3 run-good-mem
+	run run-good-mem run --mem 1G --device /nonexistent x.bin
+	expect_exit run/mem-1G-accepted 3 run-good-mem
+	run run-mode run --mode long --device /nonexistent x.bin
+	expect_exit run/mode-long-exit 2 run-mode
+	expect_line run/mode-long-message "$OUT/run-mode.err" \
+		"vmxlab: run: --mode long: not yet; only real mode runs so far"
+	run run-noguest run --device /nonexistent
+	expect_exit run/no-guest-exit 2 run-noguest
+	run run-twoguests run --device /nonexistent a.bin b.bin
+	expect_exit run/two-guests-exit 2 run-twoguests
+}
+
 main() {
 	local p
 	rm -rf "$OUT"
@@ -395,6 +429,7 @@ main() {
 	test_fake_info
 	test_fake_cpus
 	test_fake_hold
+	test_run
 	[ "$failures" -eq 0 ]
 }
 

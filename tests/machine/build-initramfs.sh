@@ -8,7 +8,9 @@
 # /vmxlab.ko (build/ABI/vmxlab.ko, also installed under /lib/modules by
 # `make install-module`), /bin/vmxlab (tools/vmxlab-static, if
 # built), Debian's kvm modules for ABI under /kvm, the static programs of
-# progs/, the tests under /tests and /etc/vmxlab.conf saying which to run.
+# progs/, the test guests of tests/guests (built by `make -C tests/guests`,
+# if built) under /guests, the tests under /tests and /etc/vmxlab.conf
+# saying which to run.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -82,6 +84,17 @@ install_vmxlab() {
 	fi
 }
 
+# Without them, the tests that run guests fail ("not run"), never pass.
+install_guests() {
+	local root=$1 built="$TOP/tests/guests/build"
+	mkdir -p "$root/guests"
+	if ls "$built"/*.bin > /dev/null 2>&1; then
+		cp "$built"/*.bin "$built"/*.manifest "$root/guests/"
+	else
+		echo "build-initramfs: tests/guests not built: tests needing them will FAIL" >&2
+	fi
+}
+
 install_tests() {
 	local root=$1 t
 	cp "$HERE/init.sh" "$root/init"
@@ -111,6 +124,7 @@ main() {
 	build_progs "$root/bin"
 	install_kvm_modules "$root"
 	install_vmxlab "$root"
+	install_guests "$root"
 	install_tests "$root"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT"
 	rm -rf "$work"

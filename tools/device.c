@@ -4,9 +4,57 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmxlab.h"
+
+static bool line_has_word(char *line, const char *word)
+{
+	char *saveptr, *token;
+
+	for (token = strtok_r(line, " \t\n", &saveptr); token;
+	     token = strtok_r(NULL, " \t\n", &saveptr))
+		if (!strcmp(token, word))
+			return true;
+	return false;
+}
+
+/*
+ * Whether the kernel lists "vmx" among this CPU's flags.  It does not
+ * when the CPU has no VT-x, when the firmware disabled it (the kernel
+ * clears the flag then), or in a VM without nested virtualization.
+ * VMXLAB_CPUINFO names another file, for the tool's tests.
+ */
+static bool cpu_lists_vmx(void)
+{
+	const char *path = getenv("VMXLAB_CPUINFO");
+	char line[4096];
+	bool vmx = false;
+	FILE *f;
+
+	f = fopen(path ? path : "/proc/cpuinfo", "r");
+	if (!f)
+		return true;	/* unknown: do not claim the CPU lacks it */
+	while (!vmx && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5))
+			vmx = line_has_word(line, "vmx");
+	fclose(f);
+	return vmx;
+}
+
+static void explain_missing_device(const char *path)
+{
+	if (!cpu_lists_vmx()) {
+		error_msg("%s not found, and this CPU offers no usable VT-x (no 'vmx' flag in /proc/cpuinfo): it is not an Intel CPU with VT-x, VT-x is disabled in the firmware, or this is a VM without nested virtualization; 'make run' shows vmxlab in an emulated machine instead",
+			  path);
+		return;
+	}
+	error_msg("%s not found: load the module with 'modprobe vmxlab' (or 'insmod vmxlab.ko' from the build tree)",
+		  path);
+}
 
 int device_open(const char *path)
 {
@@ -17,8 +65,7 @@ int device_open(const char *path)
 
 	switch (errno) {
 	case ENOENT:
-		error_msg("%s not found: load the module with 'modprobe vmxlab' (or 'insmod vmxlab.ko' from the build tree)",
-			  path);
+		explain_missing_device(path);
 		break;
 	case EACCES:
 	case EPERM:

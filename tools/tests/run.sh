@@ -126,6 +126,8 @@ test_usage() {
 
 test_device_errors() {
 	local cmd
+	# What the host's CPU says decides the advice: pin it to a fixture.
+	export VMXLAB_CPUINFO=$TESTS/cpuinfo-intel-vmx.txt
 	for cmd in info cpus hold; do
 		run "enoent-$cmd" "$cmd" --device /nonexistent
 		expect_exit "device/$cmd-enoent-exit" 3 "enoent-$cmd"
@@ -135,6 +137,12 @@ test_device_errors() {
 		expect_line "device/$cmd-enotty-message" "$OUT/enotty-$cmd.err" \
 			"vmxlab: /dev/null is not a vmxlab device"
 	done
+	# A CPU without VT-x: "load the module" would be the wrong advice.
+	VMXLAB_CPUINFO=$TESTS/cpuinfo-amd.txt run enoent-novmx info --device /nonexistent
+	expect_exit device/no-vtx-exit 3 enoent-novmx
+	expect_match device/no-vtx-message "$OUT/enoent-novmx.err" \
+		"^vmxlab: /nonexistent not found, and this CPU offers no usable VT-x \\(no 'vmx' flag in /proc/cpuinfo\\)"
+	unset VMXLAB_CPUINFO
 	run_fake eacces info --device /fake/eacces
 	expect_exit device/eacces-exit 3 eacces
 	expect_line device/eacces-message "$OUT/eacces.err" \
@@ -174,6 +182,24 @@ test_haswell_text() {
 	expect_line haswell/msr-absent "$f" "  IA32_VMX_PROCBASED_CTLS3       0x492  not reported"
 	expect_count haswell/requirements-all-ok "$f" "  [ok] " 12
 	expect_count haswell/requirements-none-missing "$f" "[missing]" 0
+}
+
+# Real values: what vmxlab read from Bochs's emulated Haswell (the hex
+# fixture), decoded the way a user sees it there.
+test_bochs_text() {
+	local f=$OUT/bochs.out hex
+	hex=$(grep -v '^#' "$TESTS/bochs-haswell.caps.hex" | tr -d '\n')
+	printf '%b' "$(echo "$hex" | sed 's/../\\x&/g')" > "$OUT/bochs.caps"
+	run bochs info --caps-file "$OUT/bochs.caps"
+	expect_exit bochs/exit 0 bochs
+	expect_line bochs/summary-ept "$f" "EPT: yes"
+	expect_line bochs/summary-unrestricted-guest "$f" "unrestricted guest: yes"
+	expect_line bochs/summary-online-cpus "$f" "online CPUs: 2"
+	expect_line bochs/revision "$f" "  VMCS revision identifier: 0x2b"
+	expect_line bochs/true-msrs "$f" "Primary processor-based VM-execution controls (IA32_VMX_TRUE_PROCBASED_CTLS):"
+	expect_line bochs/timer-rate "$f" "  VMX-preemption timer: timer ticks every 2^0 TSC cycles"
+	expect_match bochs/cr3-load-exiting-off "$f" '^ +15  may be 0 or 1 +- +0 +CR3-load exiting$'
+	expect_line bochs/all-requirements "$f" "  all 12 requirements met"
 }
 
 test_westmere_text() {
@@ -422,6 +448,7 @@ main() {
 	test_usage
 	test_device_errors
 	test_haswell_text
+	test_bochs_text
 	test_westmere_text
 	test_core2_text
 	test_json

@@ -15,3 +15,11 @@ echo "insmod: $out"
 echo "kernel log: $log"
 echo "$log" | grep -q 'no VMX' || fail "kernel log lacks 'no VMX': $(echo "$log" | head -n 1)"
 [ ! -e /dev/vmxlab ] || fail "/dev/vmxlab exists after a failed insmod"
+# What the tool tells a user who tries anyway: exit 3 (no device), and
+# that this CPU has no usable VT-x rather than "load the module".
+need_tool
+out=$(vmxlab info 2>&1)
+rc=$?
+echo "vmxlab info: exit $rc: $out"
+[ "$rc" -eq 3 ] || fail "vmxlab info exited $rc, want 3 (device missing): $out"
+echo "$out" | grep -q 'no usable VT-x' || fail "vmxlab info does not say this CPU has no usable VT-x: $out"

@@ -43,13 +43,15 @@ tool:
 
 # Build vmxlab.ko for one kernel in build/<abi>/, from a copy of the
 # sources, so that builds for several kernels do not share objects.
-# Any compiler warning fails the build.
+# Any compiler warning fails the build, and a failed build leaves no
+# stale vmxlab.ko behind.
 $(BUILD)/%/vmxlab.ko: $(MODULE_SOURCES)
 	@mkdir -p $(BUILD)/$*
 	@cp -rp Kbuild vmx ept vmcs exits include $(BUILD)/$*/
 	@echo "vmxlab: building against /usr/src/linux-headers-$*"
-	@$(MAKE) -C /usr/src/linux-headers-$* M=$(CURDIR)/$(BUILD)/$* modules 2>&1 | tee $(BUILD)/$*/build.log
-	@! grep -E 'warning:|error:' $(BUILD)/$*/build.log
+	@rm -f $@
+	@set -o pipefail; $(MAKE) -C /usr/src/linux-headers-$* M=$(CURDIR)/$(BUILD)/$* modules 2>&1 | tee $(BUILD)/$*/build.log
+	@! grep -iE 'warning:|error' $(BUILD)/$*/build.log
 	@test -f $@
 
 modules-all:
@@ -99,4 +101,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools clean
 	-$(MAKE) -C tests/unit clean 2>/dev/null
+	-$(MAKE) -C tests/guests clean 2>/dev/null
 	rm -rf $(BUILD)

@@ -54,6 +54,7 @@ main() {
 	stage build/modules-6.1-and-6.12 build make -s modules-all
 	stage build/tool build make -s -C tools
 	stage build/tool-static build make -s -C tools static
+	stage build/test-guests build make -s -C tests/guests
 	echo "== host unit tests"
 	make -s -C tests/unit run > "$RESULTS/unit.log" 2>&1
 	tail -n 3 "$RESULTS/unit.log"

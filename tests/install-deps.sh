@@ -9,7 +9,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	build-essential bc kmod pkg-config check
+	build-essential binutils bc kmod pkg-config check
 	linux-headers-amd64
 	bochs bochsbios vgabios bochs-term
 	qemu-system-x86

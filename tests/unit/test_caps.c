@@ -165,20 +165,9 @@ START_TEST(choose_records_request_and_zeroes_padding)
 }
 END_TEST
 
-static u64 rng_state;
-
-static u64 rng_next(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 static u32 rng_bits(void)
 {
-	u64 r = rng_next();
+	u64 r = unit_rng_next();
 
 	/* Mix dense, sparse and extreme words. */
 	switch (r & 7) {
@@ -187,9 +176,9 @@ static u32 rng_bits(void)
 	case 1:
 		return 0xffffffff;
 	case 2:
-		return (u32)(r >> 32) & (u32)rng_next();
+		return (u32)(r >> 32) & (u32)unit_rng_next();
 	case 3:
-		return (u32)(r >> 32) | (u32)rng_next();
+		return (u32)(r >> 32) | (u32)unit_rng_next();
 	default:
 		return (u32)(r >> 32);
 	}
@@ -201,7 +190,7 @@ START_TEST(choose_property_random)
 	char why[256] = "";
 	unsigned int i;
 
-	rng_state = 0x766d786c61622121ULL;	/* "vmxlab!!" */
+	unit_rng_seed(0x766d786c61622121ULL);	/* "vmxlab!!" */
 	for (i = 0; i < 200000 && !why[0]; i++) {
 		u32 allowed1 = rng_bits();
 		u32 allowed0 = rng_bits() & allowed1;	/* the SDM's invariant */

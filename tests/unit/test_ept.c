@@ -138,24 +138,13 @@ static void check_round_trip(u64 gpa, u64 hpa, u32 perms)
 	ept_teardown(&ept);
 }
 
-static u64 rng_state;
-
-static u64 rng_next(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 /* A page-aligned gpa: a quarter anywhere in 48 bits, the rest clustered so tables fill up. */
 static u64 random_gpa(void)
 {
-	u64 r = rng_next();
+	u64 r = unit_rng_next();
 
 	if (!(r & 3))
-		return rng_next() & 0x0000fffffffff000ULL;
+		return unit_rng_next() & 0x0000fffffffff000ULL;
 	/* PML4 index 0 or 511, PDPT and PD index 0-3, any PT index. */
 	return ((r >> 2 & 1) ? 511ULL << 39 : 0) | ((r >> 3 & 3) << 30) |
 	       ((r >> 5 & 3) << 21) | ((r >> 7 & 511) << 12);
@@ -203,13 +192,13 @@ static void random_maps(u64 cap)
 	unsigned int i, n = 0;
 	struct ept ept;
 
-	rng_state = 0x9e3779b97f4a7c15ULL ^ cap;
+	unit_rng_seed(0x9e3779b97f4a7c15ULL ^ cap);
 	ept_setup(&ept);
 	ept_set_caps(&ept, cap);
 	for (i = 0; i < RANDOM_MAPS; i++) {
 		u64 gpa = random_gpa();
-		u64 hpa = rng_next() & EPT_ADDR_MASK;
-		u32 p = rng_next() & EPT_RWX;
+		u64 hpa = unit_rng_next() & EPT_ADDR_MASK;
+		u32 p = unit_rng_next() & EPT_RWX;
 		bool valid = p == EPT_READ || p == (EPT_READ | EPT_WRITE) ||
 			     p == (EPT_READ | EPT_EXEC) || p == EPT_RWX ||
 			     (p == EPT_EXEC && (cap & VMX_EPT_EXECUTE_ONLY));

@@ -18,6 +18,13 @@
 		suite_add_tcase((s), tc_);		\
 	} while (0)
 
+/*
+ * A deterministic pseudo-random sequence (xorshift64*) for property tests:
+ * the same seed gives the same values, so a failure reproduces.
+ */
+void unit_rng_seed(unsigned long long seed);
+unsigned long long unit_rng_next(void);
+
 Suite *caps_suite(void);
 Suite *names_suite(void);
 Suite *exits_suite(void);

@@ -8,7 +8,6 @@
 	.text
 	.globl _start
 _start:
-	cld
 	xor	%eax, %eax
 	cpuid
 	mov	%ebx, vendor
@@ -19,13 +18,10 @@ _start:
 	jnz	print
 	mov	$msg_zeros, %si
 print:
-	lodsb
-	test	%al, %al
-	jz	done
-	out	%al, $0xe9
-	jmp	print
-done:
+	call	puts
 	hlt
+
+	.include "console.inc"
 
 msg_vendor:
 	.ascii	"vendor: "

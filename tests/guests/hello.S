@@ -7,15 +7,10 @@
 	.text
 	.globl _start
 _start:
-	cld
 	mov	$msg, %si
-next:
-	lodsb
-	test	%al, %al
-	jz	done
-	out	%al, $0xe9
-	jmp	next
-done:
+	call	puts
 	hlt
+
+	.include "console.inc"
 
 msg:	.asciz	"Hello from real mode\n"

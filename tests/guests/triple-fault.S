@@ -9,19 +9,14 @@
 	.text
 	.globl _start
 _start:
-	cld
 	mov	$msg, %si
-next:
-	lodsb
-	test	%al, %al
-	jz	crash
-	out	%al, $0xe9
-	jmp	next
-crash:
+	call	puts
 	lidt	empty_idt
 	int3
 	/* Not reached. */
 	hlt
+
+	.include "console.inc"
 
 empty_idt:
 	.word	0		/* limit */

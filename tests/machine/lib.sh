@@ -52,3 +52,19 @@ expect_cpus_state() {
 		cpu=$((cpu + 1))
 	done
 }
+
+# `vmxlab hold -- true` WHEN another hypervisor holds VMX: it must exit 4
+# with a reason, and the kernel log must name PATTERN (the way out).
+expect_hold_refused() {
+	local when=$1 pattern=$2 out rc log
+	klog_mark
+	out=$(vmxlab hold -- true 2>&1)
+	rc=$?
+	log=$(klog_new)
+	note "vmxlab hold $when: exit $rc: $out"
+	echo "kernel log: $log"
+	[ "$rc" -eq 4 ] || fail "'vmxlab hold -- true' $when: exit $rc, want 4; output: $out"
+	[ -n "$out" ] || fail "'vmxlab hold' $when printed no reason for exit 4"
+	echo "$log" | grep -q "$pattern" ||
+		fail "kernel log does not name $pattern: $(echo "$log" | grep 'vmxlab' | head -n 1)"
+}

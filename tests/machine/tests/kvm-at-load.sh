@@ -9,14 +9,6 @@
 need_tool
 load_vmxlab
 load_kvm
-klog_mark
-out=$(vmxlab hold -- true 2>&1)
-rc=$?
-log=$(klog_new)
-note "vmxlab hold with kvm_intel loaded: exit $rc: $out"
-echo "kernel log: $log"
-[ $rc -eq 4 ] || fail "'vmxlab hold -- true' with kvm_intel loaded: exit $rc, want 4; output: $out"
-echo "$log" | grep -q 'kvm.enable_virt_at_load=0' ||
-	fail "kernel log does not name kvm.enable_virt_at_load=0: $(echo "$log" | grep 'vmxlab' | head -n 1)"
+expect_hold_refused "with kvm_intel loaded" 'kvm.enable_virt_at_load=0'
 out=$(rmmod kvm_intel 2>&1) || fail "rmmod kvm_intel failed: $out"
 out=$(vmxlab hold -- true 2>&1) || fail "'vmxlab hold -- true' after rmmod kvm_intel: exit $?: $out"

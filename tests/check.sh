@@ -29,13 +29,14 @@ stage() {
 	fi
 }
 
-# A suite writes its own result file; a missing or empty one is a failure.
+# A suite writes its own result lines; none at all (a missing file, or
+# only build errors) is a failure, never a silent pass.
 collect() {
 	local name=$1 file=$2
-	if [ -s "$file" ]; then
+	if grep -qE '^(PASS|FAIL) ' "$file" 2>/dev/null; then
 		grep -E '^(PASS|FAIL) ' "$file" >> "$RESULTS/$name.txt"
 	else
-		record "FAIL $name: the suite produced no results (it could not run)" "$name"
+		record "FAIL $name: the suite produced no results (it could not run): $(tail -n 1 "$file" 2>/dev/null)" "$name"
 	fi
 }
 

@@ -37,8 +37,11 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 		.required = VMX_PROCCTL_HLT_EXITING |
 			    VMX_PROCCTL_UNCOND_IO_EXITING |
 			    VMX_PROCCTL_MSR_BITMAPS |
-			    VMX_PROCCTL_SECONDARY_CTLS,
-		.optional = 0,
+			    VMX_PROCCTL_SECONDARY_CTLS |
+			    VMX_PROCCTL_TSC_OFFSETTING,
+		/* MONITOR/MWAIT are hidden from guests: exit and inject #UD. */
+		.optional = VMX_PROCCTL_MWAIT_EXITING |
+			    VMX_PROCCTL_MONITOR_EXITING,
 	},
 	[VMXLAB_CTLS_PROCBASED2] = {
 		.msr = VMXLAB_CAP_PROCBASED2,
@@ -47,7 +50,8 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 		.required = VMX_PROC2CTL_ENABLE_EPT | VMX_PROC2CTL_ENABLE_VPID |
 			    VMX_PROC2CTL_UNRESTRICTED_GUEST,
 		.optional = VMX_PROC2CTL_ENABLE_RDTSCP |
-			    VMX_PROC2CTL_ENABLE_INVPCID,
+			    VMX_PROC2CTL_ENABLE_INVPCID |
+			    VMX_PROC2CTL_WBINVD_EXITING,
 	},
 	[VMXLAB_CTLS_EXIT] = {
 		.msr = VMXLAB_CAP_EXIT,
@@ -56,7 +60,11 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 		.required = VMX_EXITCTL_HOST_ADDR_SPACE |
 			    VMX_EXITCTL_SAVE_EFER | VMX_EXITCTL_LOAD_EFER |
 			    VMX_EXITCTL_SAVE_PAT | VMX_EXITCTL_LOAD_PAT,
-		.optional = VMX_EXITCTL_SAVE_PREEMPT_TIMER,
+		/*
+		 * Not "save VMX-preemption timer value": the timer restarts
+		 * from the VMCS field at every entry, a per-entry time slice.
+		 */
+		.optional = 0,
 	},
 	[VMXLAB_CTLS_ENTRY] = {
 		.msr = VMXLAB_CAP_ENTRY,

@@ -14,6 +14,11 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/fpu/xcr.h>
+#include <vmxlab/cpuid.h>
+#include <vmxlab/vmx_arch.h>
+#include "vcpu.h"
 #include "vmxlab.h"
 
 struct vmxlab_file {
@@ -89,6 +94,77 @@ static long ioctl_vmx_disable(struct vmxlab_file *vf)
 	return err;
 }
 
+/*
+ * KVM_CHECK_EXTENSION: what vmxlab really offers, 0 for everything else
+ * (KVM API documentation, "KVM_CHECK_EXTENSION").
+ */
+long vmxlab_check_extension(unsigned long cap)
+{
+	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_INTERNAL_ERROR_DATA:
+		return 1;
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return VMXLAB_MAX_VCPUS;
+	case KVM_CAP_NR_MEMSLOTS:
+		return VMXLAB_MAX_SLOTS;
+	default:
+		return 0;
+	}
+}
+
+static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
+{
+	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
+}
+
+static u32 proc2_controls(void)
+{
+	return vmxlab_host_caps.controls[VMXLAB_CTLS_PROCBASED2].value;
+}
+
+/* KVM_GET_SUPPORTED_CPUID: the host's CPUID, minus what vmxlab cannot give a guest. */
+static long ioctl_get_supported_cpuid(void __user *argp)
+{
+	struct kvm_cpuid2 __user *ucpuid = argp;
+	struct kvm_cpuid_entry2 *entries;
+	struct cpuid_policy policy = {
+		.host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ?
+			     xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0,
+		.rdtscp = proc2_controls() & VMX_PROC2CTL_ENABLE_RDTSCP,
+		.invpcid = proc2_controls() & VMX_PROC2CTL_ENABLE_INVPCID,
+	};
+	struct kvm_cpuid2 header;
+	unsigned int nent;
+	long err;
+
+	if (copy_from_user(&header, ucpuid, sizeof(header)))
+		return -EFAULT;
+	entries = kvcalloc(CPUID_MAX_ENTRIES, sizeof(*entries), GFP_KERNEL);
+	if (!entries)
+		return -ENOMEM;
+	err = cpuid_supported_table(host_cpuid, NULL, &policy, entries,
+				    CPUID_MAX_ENTRIES, &nent);
+	if (!err && header.nent < nent)
+		err = -E2BIG;
+	if (!err) {
+		header.nent = nent;
+		if (copy_to_user(ucpuid, &header, sizeof(header)) ||
+		    copy_to_user(ucpuid->entries, entries, nent * sizeof(*entries)))
+			err = -EFAULT;
+	}
+	kvfree(entries);
+	return err;
+}
+
 static long vmxlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmxlab_file *vf = file->private_data;
@@ -97,6 +173,14 @@ static long vmxlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case KVM_GET_API_VERSION:
 		return arg ? -EINVAL : VMXLAB_KVM_API_VERSION;
+	case KVM_CREATE_VM:
+		return vmxlab_create_vm(arg);
+	case KVM_CHECK_EXTENSION:
+		return vmxlab_check_extension(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : VMXLAB_RUN_PAGES * PAGE_SIZE;
+	case KVM_GET_SUPPORTED_CPUID:
+		return ioctl_get_supported_cpuid(argp);
 	case VMXLAB_GET_CAPS:
 		return ioctl_get_caps(argp);
 	case VMXLAB_GET_CPU_STATE:

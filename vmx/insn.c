@@ -5,6 +5,7 @@
  */
 #include <vmxlab/vmx_insn.h>
 #include <vmxlab/names.h>
+#include "../vmcs/vmcs.h"
 #include "vmxlab.h"
 
 const char *vmx_insn_status_name(enum vmx_insn_status status)
@@ -38,4 +39,16 @@ void vmx_insn_report(const char *insn, enum vmx_insn_status status)
 		return;
 	}
 	pr_err_ratelimited("%s failed: %s\n", insn, vmx_insn_status_name(status));
+}
+
+/*
+ * A VMREAD or VMWRITE of the current VMCS failed: vmxlab used a field
+ * the CPU lacks or had no current VMCS, which is a bug in vmxlab.
+ */
+void vmcs_access_failed(const char *insn, unsigned long field,
+			enum vmx_insn_status status)
+{
+	pr_err_ratelimited("%s of VMCS field 0x%lx failed\n", insn, field);
+	vmx_insn_report(insn, status);
+	WARN_ON_ONCE(1);
 }

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/cpumask.h>
 #include <vmxlab/caps.h>
+#include "vcpu.h"
 #include "vmxlab.h"
 
 static int __init vmxlab_init(void)
@@ -18,9 +19,15 @@ static int __init vmxlab_init(void)
 	err = vmxlab_probe();
 	if (err)
 		return err;
-	err = vmxlab_vmx_lifecycle_init();
+	err = vmxlab_run_init();
 	if (err)
 		return err;
+	err = vmcs_setup_init();
+	if (err)
+		goto undo_run;
+	err = vmxlab_vmx_lifecycle_init();
+	if (err)
+		goto undo_setup;
 	err = vmxlab_dev_register();
 	if (err)
 		goto undo_lifecycle;
@@ -32,6 +39,10 @@ static int __init vmxlab_init(void)
 
 undo_lifecycle:
 	vmxlab_vmx_lifecycle_exit();
+undo_setup:
+	vmcs_setup_exit();
+undo_run:
+	vmxlab_run_exit();
 	return err;
 }
 
@@ -39,6 +50,8 @@ static void __exit vmxlab_exit(void)
 {
 	vmxlab_dev_unregister();
 	vmxlab_vmx_lifecycle_exit();
+	vmcs_setup_exit();
+	vmxlab_run_exit();
 }
 
 module_init(vmxlab_init);

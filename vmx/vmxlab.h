@@ -23,7 +23,11 @@ void vmxlab_vmx_put(void);
 unsigned int vmxlab_vmx_users(void);
 int vmxlab_cpu_state(struct vmxlab_cpu_state *state);
 
+/* vmx/run.c: VMCLEAR every VMCS active on this CPU (before VMXOFF). */
+void vmxlab_vmclear_all_on_this_cpu(void);
+
 /* vmx/dev.c */
+long vmxlab_check_extension(unsigned long cap);
 int vmxlab_dev_register(void);
 void vmxlab_dev_unregister(void);
 

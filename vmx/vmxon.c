@@ -124,6 +124,13 @@ static void vmx_off_this_cpu(void)
 
 	if (!vc->vmx_on)
 		return;
+	/*
+	 * A VMCS still active here would lose whatever the CPU caches of it
+	 * (SDM Vol. 3C, "Software Use of Virtual-Machine Control
+	 * Structures": VMCLEAR before VMXOFF), and its vCPU could not be
+	 * loaded elsewhere.
+	 */
+	vmxlab_vmclear_all_on_this_cpu();
 	status = vmx_vmxoff();
 	/*
 	 * After our own VMXON, VMXOFF fails only under the dual-monitor

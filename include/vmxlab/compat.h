@@ -46,4 +46,15 @@
 #define vmxlab_unregister_syscore(s)	unregister_syscore_ops(s)
 #endif
 
+/*
+ * Newer kernels rename kvm_run.immediate_exit for kernel code (user space
+ * still sees the old name): the value must be read once, since user space
+ * may change it at any time.
+ */
+#ifdef VMXLAB_HAVE_IMMEDIATE_EXIT_UNSAFE
+#define kvm_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
+#else
+#define kvm_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
+#endif
+
 #endif /* VMXLAB_COMPAT_H */

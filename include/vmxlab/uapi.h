@@ -144,6 +144,41 @@ struct vmxlab_cpu_state {
 	__u64 reserved[4];
 };
 
+
+/*
+ * The vCPU's mmap'd area (KVM_GET_VCPU_MMAP_SIZE bytes, offset 0):
+ *   page 0  struct kvm_run, as KVM lays it out; and, past it at
+ *           VMXLAB_EXIT_INFO_OFFSET, struct vmxlab_exit_info;
+ *   page 1  the data of port I/O (kvm_run.io.data_offset points here).
+ * A KVM client never looks past struct kvm_run; vmxlab's tool does.
+ */
+#define VMXLAB_RUN_PAGES		2
+#define VMXLAB_EXIT_INFO_OFFSET		2048
+#define VMXLAB_EXIT_INFO_MAGIC		0x6c786d76	/* "vmxl" */
+#define VMXLAB_MAX_EXIT_REASONS		80
+
+/*
+ * vmxlab's own view of the VM exit behind the last return of KVM_RUN,
+ * and counts of every VM exit the vCPU took, handled in the kernel or not
+ * (SDM Vol. 3C, "Information for VM Exits"; reasons in Appendix C).
+ */
+struct vmxlab_exit_info {
+	__u32 magic;		/* VMXLAB_EXIT_INFO_MAGIC */
+	__u32 exit_reason;	/* full exit reason; bit 31: VM entry failed */
+	__u64 qualification;	/* exit qualification */
+	__u64 guest_rip;	/* RIP at the exit, before vmxlab emulated anything */
+	__u64 guest_phys;	/* guest-physical address (EPT exits), else 0 */
+	__u64 guest_linear;	/* guest-linear address when the CPU gives one */
+	__u32 instruction_len;	/* VM-exit instruction length (when valid) */
+	__u32 instruction_error; /* VM-instruction error after VMfail, else 0 */
+	__u64 entries;		/* VM entries of this vCPU so far */
+	__u64 reserved[7];
+	/* exits[n]: VM exits whose basic reason is n */
+	__u64 exits[VMXLAB_MAX_EXIT_REASONS];
+	__u64 exits_other;	/* exits with a basic reason >= VMXLAB_MAX_EXIT_REASONS */
+	__u64 entry_failures;	/* VM entries that failed (VMfail or bit 31) */
+};
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)

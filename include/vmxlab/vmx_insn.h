@@ -23,6 +23,7 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/asm.h>
+#include <vmxlab/vmcs_fields.h>
 
 enum vmx_insn_status {
 	VMX_INSN_OK,
@@ -31,8 +32,6 @@ enum vmx_insn_status {
 	VMX_INSN_FAULT,
 };
 
-/* VMCS field encoding of the VM-instruction error (SDM Vol. 3D, Appendix B). */
-#define VMCS_VM_INSTRUCTION_ERROR	0x00004400
 
 /*
  * The common tail of every wrapper: jump on CF (VMfailInvalid) or ZF
@@ -123,6 +122,13 @@ static __always_inline enum vmx_insn_status vmx_vmwrite(unsigned long field,
 		 : fail_invalid, fail_valid, fault);
 	VMX_INSN_RETURN_STATUS;
 }
+
+/* INVEPT and INVVPID types (SDM Vol. 3C, the INVEPT and INVVPID references). */
+#define VMX_INVEPT_SINGLE_CONTEXT		1
+#define VMX_INVEPT_ALL_CONTEXT			2
+#define VMX_INVVPID_INDIVIDUAL_ADDRESS		0
+#define VMX_INVVPID_SINGLE_CONTEXT		1
+#define VMX_INVVPID_ALL_CONTEXT			2
 
 /* The 128-bit descriptors of INVEPT and INVVPID (SDM Vol. 3C, chapter 31). */
 struct vmx_invept_desc {

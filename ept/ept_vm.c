@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM's EPT, filled lazily from its memory slots.
+ *
+ * The table logic is ept/ept_table.c; here are the kernel parts: table
+ * pages, the pinning of guest pages (pin_user_pages_fast, FOLL_LONGTERM,
+ * since a page mapped in EPT must not move while the guest may touch
+ * it), and INVEPT.  A slot's pages are unpinned only after INVEPT on
+ * every CPU, so no CPU can still reach a page through a cached
+ * translation once it is handed back (SDM Vol. 3C, "Invalidation of
+ * Cached Information": INVEPT single-context, "Guidelines for Use of the
+ * INVEPT Instruction").
+ */
+#include <linux/mm.h>
+#include <linux/smp.h>
+#include <asm/io.h>
+#include <vmxlab/caps.h>
+#include <vmxlab/vmx_arch.h>
+#include <vmxlab/vmx_insn.h>
+#include "../vmx/vcpu.h"
+#include "../vmx/vmxlab.h"
+
+static void *ept_alloc_table(void *ctx, u64 *phys)
+{
+	void *table = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (table)
+		*phys = virt_to_phys(table);
+	return table;
+}
+
+static void ept_free_table(void *ctx, void *table, u64 phys)
+{
+	free_page((unsigned long)table);
+}
+
+static void *ept_table_va(void *ctx, u64 phys)
+{
+	return phys_to_virt(phys);
+}
+
+static const struct ept_ops ept_kernel_ops = {
+	.alloc_table = ept_alloc_table,
+	.free_table = ept_free_table,
+	.table_va = ept_table_va,
+};
+
+int vm_ept_init(struct vmxlab_vm *vm)
+{
+	int err = ept_init(&vm->ept, &ept_kernel_ops, vm);
+
+	if (err)
+		return err;
+	ept_set_caps(&vm->ept, vmxlab_host_caps.msr[VMXLAB_CAP_EPT_VPID]);
+	/* No accessed/dirty flags: nothing in vmxlab reads them. */
+	vm->eptp = ept_pointer(&vm->ept, false);
+	return 0;
+}
+
+void vm_ept_destroy(struct vmxlab_vm *vm)
+{
+	ept_destroy(&vm->ept);
+}
+
+/* INVEPT single-context for this VM's EPTP on this CPU. */
+void vm_invept_here(struct vmxlab_vm *vm)
+{
+	struct vmx_invept_desc desc = { .eptp = vm->eptp };
+	enum vmx_insn_status status;
+
+	status = vmx_invept(VMX_INVEPT_SINGLE_CONTEXT, &desc);
+	if (status != VMX_INSN_OK)
+		vmx_insn_report("INVEPT", status);
+}
+
+static void invept_ipi(void *vm)
+{
+	vm_invept_here(vm);
+}
+
+/* Every CPU is in VMX operation while a VM exists (it holds VMX on). */
+void vm_invept_all(struct vmxlab_vm *vm)
+{
+	on_each_cpu(invept_ipi, vm, 1);
+}
+
+/* The user address of the page behind @gpa, and whether its slot is read-only. */
+static bool gpa_to_uaddr(struct vmxlab_vm *vm, u64 gpa, unsigned long *uaddr,
+			 bool *readonly)
+{
+	struct vmxlab_memslot *slot = vm_find_slot(vm, gpa);
+
+	if (!slot)
+		return false;
+	*readonly = slot->flags & KVM_MEM_READONLY;
+	*uaddr = slot->uaddr + ((gpa - slot->gpa) & PAGE_MASK);
+	return true;
+}
+
+/* Under vm->lock: map @page at @gpa if the slot still backs it with @uaddr. */
+static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
+			   bool readonly, struct page *page)
+{
+	struct vmxlab_memslot *slot = vm_find_slot(vm, gpa);
+	unsigned long index;
+	int err;
+
+	if (!slot || slot->uaddr + ((gpa - slot->gpa) & PAGE_MASK) != uaddr ||
+	    !!(slot->flags & KVM_MEM_READONLY) != readonly)
+		return -EAGAIN;		/* the slot changed meanwhile */
+	index = (gpa - slot->gpa) >> PAGE_SHIFT;
+	if (slot->pages[index])
+		return -EEXIST;		/* another vCPU mapped it first */
+	err = ept_map_4k(&vm->ept, gpa & PAGE_MASK, page_to_phys(page),
+			 readonly ? EPT_READ | EPT_EXEC : EPT_RWX);
+	if (err)
+		return err;
+	slot->pages[index] = page;
+	vm->pinned_pages++;
+	return 0;
+}
+
+/*
+ * An EPT violation at @gpa: map the slot page behind it, pinning its
+ * user page; read, write and execute, or read and execute for a
+ * read-only slot.  Returns 0 when the guest can retry the access, 1 when
+ * no slot backs the access (an MMIO exit: unbacked, or a write to a
+ * read-only slot), -EFAULT when the user page cannot be pinned, or
+ * another -errno.
+ */
+int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
+{
+	unsigned long uaddr = 0;
+	struct page *page;
+	bool readonly = false, backed;
+	int err;
+
+	mutex_lock(&vm->lock);
+	backed = gpa_to_uaddr(vm, gpa, &uaddr, &readonly);
+	mutex_unlock(&vm->lock);
+	if (!backed || (write && readonly))
+		return 1;
+	if (pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM | (readonly ? 0 : FOLL_WRITE),
+				&page) != 1)
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	err = map_pinned_page(vm, gpa, uaddr, readonly, page);
+	mutex_unlock(&vm->lock);
+	if (err)
+		unpin_user_page(page);
+	return err == -EEXIST || err == -EAGAIN ? 0 : err;
+}
+
+/* Unmap every page of @slot, INVEPT everywhere, then unpin.  vm->lock held. */
+void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
+{
+	unsigned long i, npages = slot->size >> PAGE_SHIFT;
+	bool any = false;
+
+	for (i = 0; i < npages; i++) {
+		if (!slot->pages[i])
+			continue;
+		ept_unmap_4k(&vm->ept, slot->gpa + (i << PAGE_SHIFT), NULL);
+		any = true;
+	}
+	if (!any)
+		return;
+	vm_invept_all(vm);
+	for (i = 0; i < npages; i++) {
+		if (!slot->pages[i])
+			continue;
+		unpin_user_pages_dirty_lock(&slot->pages[i], 1,
+					    !(slot->flags & KVM_MEM_READONLY));
+		slot->pages[i] = NULL;
+		vm->pinned_pages--;
+	}
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port I/O exits (unconditional I/O exiting: every IN, OUT, INS and OUTS
+ * exits; SDM Vol. 3C, "Instructions That Cause VM Exits Conditionally").
+ *
+ * vmxlab has no devices of its own: every access goes to user space as
+ * KVM_EXIT_IO, with the data in the run area's second page (KVM API
+ * documentation, "KVM_EXIT_IO").  OUT data is there when KVM_RUN returns;
+ * IN data is taken from there when KVM_RUN is called again, which is
+ * when an IN or INS completes.
+ *
+ * String forms move up to one page of elements per exit.  With a REP
+ * prefix the instruction is left at the same RIP until RCX reaches 0, so
+ * the guest re-executes it and exits again for the rest.
+ */
+#include <vmxlab/exits.h>
+#include <vmxlab/mmio_decode.h>
+#include <vmxlab/vmx_arch.h>
+#include "../vmcs/vmcs.h"
+#include "../vmx/vcpu.h"
+#include "../vmx/vmxlab.h"
+#include "handlers.h"
+
+#define PIO_DATA_OFFSET		PAGE_SIZE
+#define RFLAGS_DF		BIT(10)
+
+static void io_exit(struct vmxlab_vcpu *vcpu, const struct vmx_io_qual *io, u32 count)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = io->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = io->size;
+	run->io.port = io->port;
+	run->io.count = count;
+	run->io.data_offset = PIO_DATA_OFFSET;
+}
+
+/* IN and OUT; INS and OUTS need guest memory and are deferred. */
+int handle_io(struct vmxlab_vcpu *vcpu)
+{
+	struct vmx_io_qual io;
+
+	if (vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io))
+		return vmx_unexpected_exit(vcpu);
+	if (io.string)
+		return EXIT_DEFERRED;
+	if (io.in) {
+		vcpu->pending = VCPU_PENDING_PIO_IN;
+		vcpu->sio.size = io.size;
+	} else {
+		memcpy(vcpu->pio_data, &vcpu->regs.gpr[VCPU_RAX], io.size);
+	}
+	io_exit(vcpu, &io, 1);
+	vcpu_skip_instruction(vcpu);
+	return EXIT_TO_USER;
+}
+
+/* Address size of INS/OUTS: VM-exit instruction information bits 9:7, or the mode's default. */
+static u8 string_addr_size(struct vmxlab_vcpu *vcpu)
+{
+	u32 ar;
+
+	if (vmxlab_host_caps.msr[VMXLAB_CAP_BASIC] & VMX_BASIC_INOUT_INFO)
+		return 2 << ((vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO) >> 7) & 3);
+	ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
+	if (vcpu->long_mode && (ar & BIT(13)))
+		return 8;
+	return ar & BIT(14) ? 4 : 2;
+}
+
+/* Segment base of OUTS's source (bits 17:15 of the instruction information; DS by default). */
+static u64 outs_segment_base(struct vmxlab_vcpu *vcpu)
+{
+	static const u32 bases[6] = {
+		VMCS_GUEST_ES_BASE, VMCS_GUEST_CS_BASE, VMCS_GUEST_SS_BASE,
+		VMCS_GUEST_DS_BASE, VMCS_GUEST_FS_BASE, VMCS_GUEST_GS_BASE,
+	};
+	unsigned int seg = 3;
+
+	if (vmxlab_host_caps.msr[VMXLAB_CAP_BASIC] & VMX_BASIC_INOUT_INFO)
+		seg = (vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO) >> 15) & 7;
+	if (seg > 5)
+		seg = 3;
+	/* 64-bit mode ignores the bases of ES, CS, SS and DS. */
+	if (vcpu->long_mode && seg < 4)
+		return 0;
+	return vmcs_readl(bases[seg]);
+}
+
+static u64 addr_mask(u8 addr_size)
+{
+	return addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
+}
+
+/* Add @delta to a register used at @addr_size, as string instructions do. */
+static void string_reg_add(struct vmxlab_vcpu *vcpu, int reg, s64 delta)
+{
+	unsigned long *r = &vcpu->regs.gpr[reg];
+	u8 size = vcpu->sio.addr_size;
+
+	if (size == 2)
+		*r = (*r & ~0xffffUL) | ((*r + delta) & 0xffff);
+	else if (size == 4)
+		*r = (u32)(*r + delta);
+	else
+		*r += delta;
+}
+
+/* Bookkeeping after @count elements moved: RSI or RDI, RCX, maybe RIP. */
+static void string_io_done(struct vmxlab_vcpu *vcpu, int index_reg)
+{
+	struct vcpu_string_io *sio = &vcpu->sio;
+	s64 step = (s64)sio->count * sio->size;
+
+	string_reg_add(vcpu, index_reg, sio->down ? -step : step);
+	if (sio->rep)
+		string_reg_add(vcpu, VCPU_RCX, -(s64)sio->count);
+	if (!sio->rep || !(vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size))) {
+		vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
+		vcpu->rip_skipped = true;
+		vmcs_writel(VMCS_GUEST_RIP, sio->next_rip);
+	}
+}
+
+/* The lowest linear address of @count elements starting at @first. */
+static u64 block_start(const struct vcpu_string_io *sio, u64 first)
+{
+	return sio->down ? first - (u64)(sio->count - 1) * sio->size : first;
+}
+
+/* Reverse the order of the elements in the I/O page (DF = 1). */
+static void reverse_elements(void *data, u32 count, u8 size)
+{
+	u8 tmp[4], *a = data, *b = a + (count - 1) * size;
+
+	for (; a < b; a += size, b -= size) {
+		memcpy(tmp, a, size);
+		memcpy(a, b, size);
+		memcpy(b, tmp, size);
+	}
+}
+
+static int string_out(struct vmxlab_vcpu *vcpu, u64 index)
+{
+	struct vcpu_string_io *sio = &vcpu->sio;
+	u64 first = outs_segment_base(vcpu) + index;
+	int err;
+
+	err = vcpu_read_linear(vcpu, block_start(sio, first), vcpu->pio_data,
+			       sio->count * sio->size);
+	if (err)
+		return err;
+	if (sio->down)
+		reverse_elements(vcpu->pio_data, sio->count, sio->size);
+	string_io_done(vcpu, VCPU_RSI);
+	return 0;
+}
+
+/*
+ * INS and OUTS, with or without REP ("INS/INSB/INSW/INSD", "OUTS/OUTSB/
+ * OUTSW/OUTSD" in SDM Vol. 2).  A count of 0 moves nothing.
+ */
+int handle_string_io(struct vmxlab_vcpu *vcpu)
+{
+	struct vcpu_string_io *sio = &vcpu->sio;
+	struct vmx_io_qual io;
+	u64 count, index;
+	int err;
+
+	vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io);
+	sio->size = io.size;
+	sio->rep = io.rep;
+	sio->down = vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
+	sio->addr_size = string_addr_size(vcpu);
+	sio->next_rip = vmcs_readl(VMCS_GUEST_RIP) +
+			vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	if (!vcpu->long_mode)
+		sio->next_rip = (u32)sio->next_rip;
+	count = io.rep ? vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size) : 1;
+	if (!count)
+		return vcpu_skip_instruction(vcpu);
+	sio->count = min_t(u64, count, PAGE_SIZE / io.size);
+	if (io.in) {
+		index = vcpu->regs.gpr[VCPU_RDI] & addr_mask(sio->addr_size);
+		/* INS always writes through ES, whose base 64-bit mode ignores. */
+		sio->linear = index + (vcpu->long_mode ? 0 : vmcs_readl(VMCS_GUEST_ES_BASE));
+		vcpu->pending = VCPU_PENDING_PIO_STRING_IN;
+	} else {
+		index = vcpu->regs.gpr[VCPU_RSI] & addr_mask(sio->addr_size);
+		err = string_out(vcpu, index);
+		if (err)
+			return err;
+	}
+	io_exit(vcpu, &io, sio->count);
+	return EXIT_TO_USER;
+}
+
+static int complete_string_in(struct vmxlab_vcpu *vcpu)
+{
+	struct vcpu_string_io *sio = &vcpu->sio;
+	int err;
+
+	if (sio->down)
+		reverse_elements(vcpu->pio_data, sio->count, sio->size);
+	err = vcpu_write_linear(vcpu, block_start(sio, sio->linear),
+				vcpu->pio_data, sio->count * sio->size);
+	if (err)
+		return err;
+	string_io_done(vcpu, VCPU_RDI);
+	return 0;
+}
+
+/* IN's data into AL, AX or EAX (a 32-bit result zero-extends into RAX). */
+static void complete_in(struct vmxlab_vcpu *vcpu)
+{
+	unsigned long *rax = &vcpu->regs.gpr[VCPU_RAX];
+	u32 data = 0;
+
+	memcpy(&data, vcpu->pio_data, vcpu->sio.size);
+	if (vcpu->sio.size == 4)
+		*rax = data;
+	else if (vcpu->sio.size == 2)
+		*rax = (*rax & ~0xffffUL) | data;
+	else
+		*rax = (*rax & ~0xffUL) | data;
+}
+
+static void complete_mmio_read(struct vmxlab_vcpu *vcpu)
+{
+	unsigned long *reg = &vcpu->regs.gpr[vcpu->mmio.reg];
+	u64 data = 0;
+
+	memcpy(&data, vcpu->run->mmio.data, vcpu->mmio.size);
+	*reg = mmio_load_result(&vcpu->mmio, *reg, data);
+}
+
+/*
+ * Finish the exit user space just answered.  Runs at the start of
+ * KVM_RUN, with the vCPU loaded.  Data comes from the run area, which
+ * user space may have changed in any way; lengths and places come only
+ * from what vmxlab recorded at the exit.
+ */
+int vcpu_complete_pending(struct vmxlab_vcpu *vcpu)
+{
+	enum vcpu_pending pending = vcpu->pending;
+	int err = 0;
+
+	vcpu->pending = VCPU_PENDING_NONE;
+	switch (pending) {
+	case VCPU_PENDING_NONE:
+	case VCPU_PENDING_PIO_STRING_OUT:
+		break;
+	case VCPU_PENDING_PIO_IN:
+		complete_in(vcpu);
+		break;
+	case VCPU_PENDING_PIO_STRING_IN:
+		err = complete_string_in(vcpu);
+		break;
+	case VCPU_PENDING_MMIO_READ:
+		complete_mmio_read(vcpu);
+		break;
+	}
+	return err;
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EPT violations: a guest-physical page not mapped yet, or an access no
+ * memory slot backs (MMIO), and guest-linear memory access for emulation.
+ *
+ * SDM Vol. 3C, "EPT Violations": the exit gives the guest-physical
+ * address and what the access was; the faulting instruction has not
+ * executed.  A backed page is mapped (ept/ept_vm.c) and the guest retries
+ * the access.  Otherwise the instruction is decoded (exits/mmio_decode.c)
+ * and becomes a KVM_EXIT_MMIO; RIP moves past it, and a load finishes
+ * when KVM_RUN is called again with the data (exits/io.c).
+ */
+#include <linux/mm.h>
+#include <vmxlab/exits.h>
+#include <vmxlab/guest_walk.h>
+#include <vmxlab/mmio_decode.h>
+#include "../vmcs/vmcs.h"
+#include "../vmx/vcpu.h"
+#include "../vmx/vmxlab.h"
+#include "handlers.h"
+
+#define MAX_INSN_LEN		15
+#define IDT_VECTORING_VALID	BIT(31)
+#define IDT_VECTORING_UNDEFINED	BIT(12)
+#define CS_AR_L			BIT(13)
+#define CS_AR_DB			BIT(14)
+
+static int read_phys(void *ctx, u64 gpa, unsigned int size, u64 *value)
+{
+	*value = 0;
+	return vm_read_guest(ctx, gpa, value, size);
+}
+
+static void paging_state(struct vmxlab_vcpu *vcpu, struct guest_paging_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->cr0 = vcpu->cr0;
+	st->cr3 = vmcs_readl(VMCS_GUEST_CR3);
+	st->cr4 = vcpu->cr4;
+	st->efer = vcpu->efer;
+}
+
+/* Copy guest-linear memory in or out, one guest page at a time. */
+static int access_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf,
+			 unsigned int len, bool write)
+{
+	struct guest_paging_state st;
+	u64 gpa;
+	int err;
+
+	paging_state(vcpu, &st);
+	while (len) {
+		unsigned int chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(linear));
+
+		err = guest_walk(&st, linear, read_phys, vcpu->vm, &gpa);
+		if (err)
+			return -EFAULT;
+		err = write ? vm_write_guest(vcpu->vm, gpa, buf, chunk) :
+			      vm_read_guest(vcpu->vm, gpa, buf, chunk);
+		if (err)
+			return err;
+		linear += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len)
+{
+	return access_linear(vcpu, linear, buf, len, false);
+}
+
+int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf,
+		      unsigned int len)
+{
+	return access_linear(vcpu, linear, (void *)buf, len, true);
+}
+
+/*
+ * The violation interrupted the delivery of an event through the guest's
+ * IDT (e.g. the IDT page was not mapped yet): deliver it again on the
+ * next entry ("Information for VM Exits During Event Delivery").
+ */
+static void reinject_interrupted_event(void)
+{
+	u32 info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
+
+	if (!(info & IDT_VECTORING_VALID))
+		return;
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~IDT_VECTORING_UNDEFINED);
+	vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
+		     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
+	vmcs_write32(VMCS_VM_ENTRY_INSTRUCTION_LEN,
+		     vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
+}
+
+/* The instruction at CS:RIP, as many bytes as can be read (up to 15). */
+static unsigned int fetch_instruction(struct vmxlab_vcpu *vcpu, u8 *bytes)
+{
+	u64 linear = vmcs_readl(VMCS_GUEST_CS_BASE) + vmcs_readl(VMCS_GUEST_RIP);
+	unsigned int in_page = PAGE_SIZE - offset_in_page(linear);
+
+	if (!vcpu->long_mode)
+		linear = (u32)linear;
+	if (!vcpu_read_linear(vcpu, linear, bytes, MAX_INSN_LEN))
+		return MAX_INSN_LEN;
+	if (in_page < MAX_INSN_LEN && !vcpu_read_linear(vcpu, linear, bytes, in_page))
+		return in_page;
+	return 0;
+}
+
+/* KVM's "emulation failure", with the instruction bytes (KVM API, "KVM_EXIT_INTERNAL_ERROR"). */
+static int emulation_failure(struct vmxlab_vcpu *vcpu, const u8 *bytes, unsigned int len)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.ndata = 3;
+	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	run->emulation_failure.insn_size = len;
+	memset(run->emulation_failure.insn_bytes, 0,
+	       sizeof(run->emulation_failure.insn_bytes));
+	memcpy(run->emulation_failure.insn_bytes, bytes,
+	       min_t(unsigned int, len, sizeof(run->emulation_failure.insn_bytes)));
+	return EXIT_TO_USER;
+}
+
+static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
+{
+	u32 ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
+
+	return mmio_cpu_mode(vcpu->long_mode, ar & CS_AR_L, ar & CS_AR_DB);
+}
+
+static void advance_rip(struct vmxlab_vcpu *vcpu, unsigned int len)
+{
+	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP);
+
+	vcpu->exit_rip = rip;
+	vcpu->rip_skipped = true;
+	rip += len;
+	vmcs_writel(VMCS_GUEST_RIP, vcpu->long_mode ? rip : (u32)rip);
+}
+
+/* A load or store at @gpa that no slot backs: decode it into a KVM_EXIT_MMIO. */
+static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
+{
+	struct mmio_insn *insn = &vcpu->mmio;
+	struct kvm_run *run = vcpu->run;
+	u8 bytes[MAX_INSN_LEN] = { 0 };
+	unsigned int len = fetch_instruction(vcpu, bytes);
+	u64 value;
+
+	if (!len || mmio_decode(bytes, len, code_mode(vcpu), insn))
+		return emulation_failure(vcpu, bytes, len);
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = insn->size;
+	run->mmio.is_write = insn->is_write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (insn->is_write) {
+		value = mmio_store_value(insn, (const u64 *)vcpu->regs.gpr);
+		memcpy(run->mmio.data, &value, insn->size);
+	} else {
+		vcpu->pending = VCPU_PENDING_MMIO_READ;
+	}
+	advance_rip(vcpu, insn->length);
+	return EXIT_TO_USER;
+}
+
+int handle_ept_violation(struct vmxlab_vcpu *vcpu)
+{
+	u64 gpa = vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS);
+	struct vmx_ept_qual q;
+	int ret;
+
+	vmx_decode_ept_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
+	ret = vm_ept_fault(vcpu->vm, gpa, q.write);
+	if (ret < 0)
+		return ret;
+	if (ret == 0) {
+		reinject_interrupted_event();
+		return EXIT_RESUME;
+	}
+	/*
+	 * Unbacked: only a data access by the instruction itself can be
+	 * emulated, not a fetch, a guest page-table walk or event delivery.
+	 */
+	if (q.fetch || (q.gla_valid && !q.gla_translation) ||
+	    (vmcs_read32(VMCS_IDT_VECTORING_INFO) & IDT_VECTORING_VALID))
+		return vmx_unexpected_exit(vcpu);
+	return emulate_mmio(vcpu, gpa);
+}
+
+/* vmxlab builds only well-formed EPT entries; a misconfiguration is vmxlab's bug. */
+int handle_ept_misconfig(struct vmxlab_vcpu *vcpu)
+{
+	pr_err_ratelimited("EPT misconfiguration at guest-physical 0x%llx\n",
+			   vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS));
+	return vmx_unexpected_exit(vcpu);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a vmxlab guest sees when it executes CPUID: the table that
+ * KVM_GET_SUPPORTED_CPUID offers, and the per-vCPU table that
+ * KVM_SET_CPUID2 installs and that every CPUID exit is answered from.
+ * Meanings follow the KVM API documentation (Documentation/virt/kvm/api.rst,
+ * "KVM_GET_SUPPORTED_CPUID", "KVM_SET_CPUID2", struct kvm_cpuid_entry2) and
+ * the SDM (Vol. 2A, "CPUID--CPU Identification", Table 3-8 "Information
+ * Returned by CPUID Instruction").
+ *
+ * Pure logic, shared by the module and the host unit tests: the host's
+ * CPUID comes from the caller (cpuid_host_fn), nothing is allocated.
+ */
+#ifndef VMXLAB_CPUID_H
+#define VMXLAB_CPUID_H
+
+#include <vmxlab/types.h>
+#include <vmxlab/uapi.h>
+
+/* KVM_SET_CPUID2 takes at most this many entries (KVM's KVM_MAX_CPUID_ENTRIES). */
+#define CPUID_MAX_ENTRIES	256
+
+/* The flags of struct kvm_cpuid_entry2 that KVM defines; any other bit is -EINVAL. */
+#define CPUID_KNOWN_FLAGS	(KVM_CPUID_FLAG_SIGNIFCANT_INDEX | \
+				 KVM_CPUID_FLAG_STATEFUL_FUNC | \
+				 KVM_CPUID_FLAG_STATE_READ_NEXT)
+
+/* vmxlab's hypervisor leaves: 0x40000000 names it, 0x40000001 its version. */
+#define CPUID_VMXLAB_SIGNATURE	0x40000000u
+#define CPUID_VMXLAB_VERSION	0x40000001u
+/* "vmxlabvmxlab" in EBX, ECX, EDX, the order of the vendor string of leaf 0. */
+#define CPUID_VMXLAB_SIG_EBX	0x6c786d76u	/* "vmxl" */
+#define CPUID_VMXLAB_SIG_ECX	0x6d766261u	/* "abvm" */
+#define CPUID_VMXLAB_SIG_EDX	0x62616c78u	/* "xlab" */
+
+/* "GenuineIntel" in leaf 0 EBX, EDX, ECX. */
+#define CPUID_INTEL_EBX		0x756e6547u	/* "Genu" */
+#define CPUID_INTEL_EDX		0x49656e69u	/* "ineI" */
+#define CPUID_INTEL_ECX		0x6c65746eu	/* "ntel" */
+
+/* The register order of regs[4] everywhere in this header. */
+enum { CPUID_REG_EAX, CPUID_REG_EBX, CPUID_REG_ECX, CPUID_REG_EDX };
+
+/* Feature bits the module asks about (SDM Vol. 2A, Table 3-10, 3-11). */
+#define CPUID_1_ECX_XSAVE	(1u << 26)
+#define CPUID_1_ECX_OSXSAVE	(1u << 27)
+#define CPUID_1_EDX_PAE		(1u << 6)
+
+/* XCR0 state components a vmxlab guest may enable: x87, SSE, AVX (SDM Vol. 1, 13.1). */
+#define CPUID_XCR0_X87		BIT_ULL(0)
+#define CPUID_XCR0_SSE		BIT_ULL(1)
+#define CPUID_XCR0_AVX		BIT_ULL(2)
+#define CPUID_XCR0_ALLOWED	(CPUID_XCR0_X87 | CPUID_XCR0_SSE | CPUID_XCR0_AVX)
+
+/*
+ * Executes CPUID on the host with EAX = @leaf, ECX = @subleaf and stores
+ * EAX, EBX, ECX, EDX in @regs.  The module passes native cpuid_count().
+ */
+typedef void (*cpuid_host_fn)(void *ctx, u32 leaf, u32 subleaf, u32 regs[4]);
+
+/* What the module can give a guest beyond the CPU's plain ISA. */
+struct cpuid_policy {
+	u64 host_xcr0;	/* the host's XCR0; intersected with CPUID_XCR0_ALLOWED */
+	bool rdtscp;	/* "enable RDTSCP" is set: RDTSCP and RDPID work */
+	bool invpcid;	/* "enable INVPCID" is set: INVPCID works */
+};
+
+/*
+ * The table for KVM_GET_SUPPORTED_CPUID: the host's leaves, filtered down
+ * to what a vmxlab guest can use, plus vmxlab's hypervisor leaves.  Fills
+ * out[0..*nent-1] and returns 0; if @max entries are too few, returns
+ * -E2BIG with *nent set to the number needed (out[] then holds the first
+ * @max entries).  Entries of the leaves whose subleaf matters carry
+ * KVM_CPUID_FLAG_SIGNIFCANT_INDEX.
+ */
+int cpuid_supported_table(cpuid_host_fn host, void *ctx,
+			  const struct cpuid_policy *policy,
+			  struct kvm_cpuid_entry2 *out, unsigned int max,
+			  unsigned int *nent);
+
+/* struct cpuid_fast.state */
+#define CPUID_FAST_ABSENT	0	/* no entry for the leaf: the slow path decides */
+#define CPUID_FAST_DIRECT	1	/* regs answer every subleaf */
+#define CPUID_FAST_INDEXED	2	/* the subleaf matters: search entries[] */
+
+struct cpuid_fast {
+	u32 regs[4];
+	u8 state;
+};
+
+#define CPUID_FAST_BASIC	32	/* leaves 0x00000000..0x0000001f */
+#define CPUID_FAST_HYPER	16	/* leaves 0x40000000..0x4000000f */
+#define CPUID_FAST_EXT		32	/* leaves 0x80000000..0x8000001f */
+
+/*
+ * One vCPU's CPUID table (KVM_SET_CPUID2).  entries[] is the table as
+ * given (for KVM_GET_CPUID2); basic/hyper/ext index it by leaf for the
+ * exit path.  An all-zero struct is a valid empty table (zeros for every
+ * leaf).  About 12 KiB: allocate it, never put it on the stack.
+ */
+struct cpuid_cache {
+	struct cpuid_fast basic[CPUID_FAST_BASIC];
+	struct cpuid_fast hyper[CPUID_FAST_HYPER];
+	struct cpuid_fast ext[CPUID_FAST_EXT];
+	u32 max_basic;		/* leaf 0 EAX; 0 without a leaf 0 */
+	u32 max_ext;		/* leaf 0x80000000 EAX; 0 without that leaf */
+	bool intel;		/* leaf 0 says "GenuineIntel": the out-of-range rule applies */
+	unsigned int nent;
+	struct kvm_cpuid_entry2 entries[CPUID_MAX_ENTRIES];
+};
+
+/*
+ * Install a table (KVM_SET_CPUID2).  0; -E2BIG if @nent >
+ * CPUID_MAX_ENTRIES; -EINVAL for a flag KVM does not define or for two
+ * entries that would answer the same (leaf, subleaf): the same function
+ * and the same index, or the same function where either entry lacks
+ * KVM_CPUID_FLAG_SIGNIFCANT_INDEX (its index is ignored).  On error @c is
+ * unchanged.  The stateful flags are accepted and ignored, as KVM has done
+ * since leaf 2 stopped being stateful; entries are copied verbatim.
+ */
+int cpuid_cache_set(struct cpuid_cache *c, const struct kvm_cpuid_entry2 *e,
+		    unsigned int nent);
+
+/*
+ * The entry that answers (@function, @index) exactly, without the
+ * out-of-range rule (KVM's kvm_find_cpuid_entry_index()); NULL if none.
+ */
+const struct kvm_cpuid_entry2 *cpuid_cache_find(const struct cpuid_cache *c,
+						u32 function, u32 index);
+
+/* Everything cpuid_cache_lookup() does not answer inline. */
+void cpuid_cache_lookup_slow(const struct cpuid_cache *c, u32 leaf, u32 subleaf,
+			     u32 regs[4]);
+
+/*
+ * What the guest's CPUID with EAX = @leaf, ECX = @subleaf returns, as KVM
+ * emulates an Intel CPU: the matching entry; else, for a "GenuineIntel"
+ * table and a leaf above the maximum of its range, the highest basic
+ * leaf's entry (SDM Vol. 2A, CPUID: "If a value entered for CPUID.EAX is
+ * higher than the maximum input value for basic or extended function for
+ * that processor then the data for the highest basic information leaf is
+ * returned"); else zeros (with CL and EDX kept for leaves 0xB/0x1F).
+ *
+ * Called on every CPUID exit.  A leaf with a non-indexed entry in one of
+ * the direct tables costs three compares and four loads; the rest goes
+ * out of line.
+ */
+static inline void cpuid_cache_lookup(const struct cpuid_cache *c, u32 leaf,
+				      u32 subleaf, u32 regs[4])
+{
+	const struct cpuid_fast *f = NULL;
+
+	if (leaf < CPUID_FAST_BASIC)
+		f = &c->basic[leaf];
+	else if (leaf - 0x80000000u < CPUID_FAST_EXT)
+		f = &c->ext[leaf - 0x80000000u];
+	else if (leaf - 0x40000000u < CPUID_FAST_HYPER)
+		f = &c->hyper[leaf - 0x40000000u];
+
+	if (__builtin_expect(f && f->state == CPUID_FAST_DIRECT, 1)) {
+		regs[0] = f->regs[0];
+		regs[1] = f->regs[1];
+		regs[2] = f->regs[2];
+		regs[3] = f->regs[3];
+		return;
+	}
+	cpuid_cache_lookup_slow(c, leaf, subleaf, regs);
+}
+
+/* The guest was given XSAVE: CPUID.01H:ECX.XSAVE[bit 26]. */
+bool cpuid_cache_has_xsave(const struct cpuid_cache *c);
+
+/*
+ * The guest's MAXPHYADDR: CPUID.80000008H:EAX[7:0] when the table reaches
+ * that leaf; else 36 with PAE and 32 without (SDM Vol. 3A, "Enumeration
+ * of Paging Features by CPUID").
+ */
+unsigned int cpuid_cache_maxphyaddr(const struct cpuid_cache *c);
+
+/*
+ * CPUID.01H:ECX.OSXSAVE[bit 27] mirrors the guest's CR4.OSXSAVE (SDM
+ * Vol. 2A, Table 3-10): call on every change of the guest's CR4.OSXSAVE
+ * and after cpuid_cache_set().  Sets the bit only if the guest has XSAVE.
+ */
+void cpuid_cache_set_osxsave(struct cpuid_cache *c, bool cr4_osxsave);
+
+#endif /* VMXLAB_CPUID_H */

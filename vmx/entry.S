@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The entry/exit stub: the only code that runs between the host's last
+ * instruction before VM entry and its first after VM exit.
+ *
+ * int vmxlab_enter_guest(struct vmxlab_guest_regs *regs,	// %rdi
+ *			  unsigned long launched)		// %rsi
+ *
+ * Contract:
+ *   - called with interrupts off and the vCPU's VMCS current;
+ *   - returns 0 after a VM exit: the guest's GPRs (but RSP, which the
+ *     VMCS holds) and CR2 are in @regs, the host's callee-saved
+ *     registers are restored;
+ *   - returns 1 after VMfail (VMfailInvalid or VMfailValid; the caller
+ *     reads the VM-instruction error), 2 if VMLAUNCH/VMRESUME faulted;
+ *   - the caller owns the launched flag: it passes it in and sets it
+ *     only after a successful entry (return 0 without bit 31 of the exit
+ *     reason set).
+ *
+ * The processor saves no guest GPR on VM exit and loads none on VM entry
+ * (SDM Vol. 3C, "Loading Guest State" and "Saving Guest State" cover
+ * RSP, RIP and RFLAGS only), and it loads the host's RSP and RIP from
+ * the VMCS's host-state area ("Loading Host State").  So HOST_RSP must be
+ * the stack pointer at the moment of entry, and HOST_RIP is the label
+ * vmxlab_vmexit below, where the stack still holds what was pushed here.
+ * CR2 is not switched by VMX either: it is loaded for the guest and saved
+ * back, written only when it differs, since a MOV to CR2 is not cheap.
+ *
+ * Pseudo-C:
+ *	push callee-saved, push regs;
+ *	if (rsp != regs->host_rsp) { regs->host_rsp = rsp; VMWRITE(HOST_RSP, rsp); }
+ *	if (cr2 != regs->cr2) cr2 = regs->cr2;
+ *	load guest GPRs from regs;
+ *	launched ? VMRESUME : VMLAUNCH;   // success: continues at vmxlab_vmexit
+ *	return 1;
+ * vmxlab_vmexit:
+ *	save guest GPRs and CR2 into regs (regs from the stack);
+ *	return 0;
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/unwind_hints.h>
+#include <asm/nospec-branch.h>
+#include "offsets.h"
+
+SYM_FUNC_START(vmxlab_enter_guest)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	/* The regs pointer, found again at 0(%rsp) after the VM exit. */
+	push	%rdi
+
+	/* HOST_RSP changes only when the caller's stack depth does. */
+	cmp	%rsp, GREGS_HOST_RSP(%rdi)
+	je	1f
+	mov	%rsp, GREGS_HOST_RSP(%rdi)
+	mov	$VMCS_FIELD_HOST_RSP, %eax
+	vmwrite	%rsp, %rax
+	jbe	.Lvmfail		/* CF or ZF: VMfailInvalid or VMfailValid */
+1:
+	mov	GREGS_CR2(%rdi), %rax
+	mov	%cr2, %rdx
+	cmp	%rax, %rdx
+	je	2f
+	mov	%rax, %cr2
+2:
+	/* ZF = !launched; no instruction below touches the flags. */
+	test	%rsi, %rsi
+
+	mov	GREGS_RAX(%rdi), %rax
+	mov	GREGS_RCX(%rdi), %rcx
+	mov	GREGS_RDX(%rdi), %rdx
+	mov	GREGS_RBX(%rdi), %rbx
+	mov	GREGS_RBP(%rdi), %rbp
+	mov	GREGS_RSI(%rdi), %rsi
+	mov	GREGS_R8(%rdi), %r8
+	mov	GREGS_R9(%rdi), %r9
+	mov	GREGS_R10(%rdi), %r10
+	mov	GREGS_R11(%rdi), %r11
+	mov	GREGS_R12(%rdi), %r12
+	mov	GREGS_R13(%rdi), %r13
+	mov	GREGS_R14(%rdi), %r14
+	mov	GREGS_R15(%rdi), %r15
+	mov	GREGS_RDI(%rdi), %rdi
+
+	UNWIND_HINT_SAVE
+	jz	.Llaunch
+.Lresume:
+	vmresume
+	jmp	.Lvmfail
+.Llaunch:
+	vmlaunch
+	jmp	.Lvmfail
+
+	_ASM_EXTABLE(.Lresume, .Lfault)
+	_ASM_EXTABLE(.Llaunch, .Lfault)
+
+SYM_INNER_LABEL(vmxlab_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
+	ENDBR
+	/* RSP is HOST_RSP again: 0(%rsp) is the regs pointer. */
+	push	%rdi
+	mov	8(%rsp), %rdi
+	mov	%rax, GREGS_RAX(%rdi)
+	mov	%rcx, GREGS_RCX(%rdi)
+	mov	%rdx, GREGS_RDX(%rdi)
+	mov	%rbx, GREGS_RBX(%rdi)
+	mov	%rbp, GREGS_RBP(%rdi)
+	mov	%rsi, GREGS_RSI(%rdi)
+	mov	%r8, GREGS_R8(%rdi)
+	mov	%r9, GREGS_R9(%rdi)
+	mov	%r10, GREGS_R10(%rdi)
+	mov	%r11, GREGS_R11(%rdi)
+	mov	%r12, GREGS_R12(%rdi)
+	mov	%r13, GREGS_R13(%rdi)
+	mov	%r14, GREGS_R14(%rdi)
+	mov	%r15, GREGS_R15(%rdi)
+	pop	GREGS_RDI(%rdi)
+	mov	%cr2, %rax
+	mov	%rax, GREGS_CR2(%rdi)
+	xor	%eax, %eax
+
+.Lout:
+	add	$8, %rsp		/* the regs pointer */
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	/* No guest value may stay in a register the caller can see. */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	RET
+
+.Lvmfail:
+	mov	$1, %eax
+	jmp	.Lout
+.Lfault:
+	mov	$2, %eax
+	jmp	.Lout
+SYM_FUNC_END(vmxlab_enter_guest)

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU file descriptor: KVM's vCPU ioctls, and the mmap of the run
+ * area (struct kvm_run, vmxlab's exit information, the port I/O page).
+ *
+ * Every ioctl that reads or writes guest state loads the vCPU on the
+ * current CPU first (vcpu_load()), since the VMCS can be read and written
+ * only where it is current.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/fpu/api.h>
+#include <asm/io.h>
+#include "../vmcs/vmcs.h"
+#include "vcpu.h"
+#include "vmxlab.h"
+
+/* RFLAGS bits a guest may hold (SDM Vol. 1, "EFLAGS Register"); bit 1 is always 1. */
+#define RFLAGS_DEFINED	0x3f7fd7UL
+
+#define RUN_AREA_SIZE	(VMXLAB_RUN_PAGES * PAGE_SIZE)
+
+static long vcpu_get_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	unsigned long *gpr = vcpu->regs.gpr;
+	struct kvm_regs regs = {
+		.rax = gpr[VCPU_RAX], .rbx = gpr[VCPU_RBX],
+		.rcx = gpr[VCPU_RCX], .rdx = gpr[VCPU_RDX],
+		.rsi = gpr[VCPU_RSI], .rdi = gpr[VCPU_RDI],
+		.rbp = gpr[VCPU_RBP], .r8 = gpr[VCPU_R8],
+		.r9 = gpr[VCPU_R9], .r10 = gpr[VCPU_R10],
+		.r11 = gpr[VCPU_R11], .r12 = gpr[VCPU_R12],
+		.r13 = gpr[VCPU_R13], .r14 = gpr[VCPU_R14],
+		.r15 = gpr[VCPU_R15],
+	};
+
+	vcpu_load(vcpu);
+	regs.rsp = vmcs_readl(VMCS_GUEST_RSP);
+	regs.rip = vmcs_readl(VMCS_GUEST_RIP);
+	regs.rflags = vmcs_readl(VMCS_GUEST_RFLAGS);
+	vcpu_put(vcpu);
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	unsigned long *gpr = vcpu->regs.gpr;
+	struct kvm_regs regs;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	/* Reserved RFLAGS bits would fail VM entry ("Checks on Guest RIP, RFLAGS, and SSP"). */
+	if (regs.rflags & ~RFLAGS_DEFINED)
+		return -EINVAL;
+	gpr[VCPU_RAX] = regs.rax;
+	gpr[VCPU_RBX] = regs.rbx;
+	gpr[VCPU_RCX] = regs.rcx;
+	gpr[VCPU_RDX] = regs.rdx;
+	gpr[VCPU_RSI] = regs.rsi;
+	gpr[VCPU_RDI] = regs.rdi;
+	gpr[VCPU_RBP] = regs.rbp;
+	gpr[VCPU_R8] = regs.r8;
+	gpr[VCPU_R9] = regs.r9;
+	gpr[VCPU_R10] = regs.r10;
+	gpr[VCPU_R11] = regs.r11;
+	gpr[VCPU_R12] = regs.r12;
+	gpr[VCPU_R13] = regs.r13;
+	gpr[VCPU_R14] = regs.r14;
+	gpr[VCPU_R15] = regs.r15;
+	vcpu_load(vcpu);
+	vmcs_writel(VMCS_GUEST_RSP, regs.rsp);
+	vmcs_writel(VMCS_GUEST_RIP, regs.rip);
+	vmcs_writel(VMCS_GUEST_RFLAGS, regs.rflags | X86_EFLAGS_FIXED);
+	vcpu_put(vcpu);
+	/* A new RIP abandons a half-done exit, as on KVM. */
+	vcpu->pending = VCPU_PENDING_NONE;
+	return 0;
+}
+
+static long vcpu_get_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs sregs;
+
+	vcpu_load(vcpu);
+	vmcs_get_sregs(vcpu, &sregs);
+	vcpu_put(vcpu);
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs *sregs;
+	long err;
+
+	sregs = memdup_user(argp, sizeof(*sregs));
+	if (IS_ERR(sregs))
+		return PTR_ERR(sregs);
+	err = vmcs_check_sregs(vcpu, sregs);
+	if (!err) {
+		vcpu_load(vcpu);
+		err = vmcs_set_sregs(vcpu, sregs);
+		vcpu_put(vcpu);
+	}
+	kfree(sregs);
+	return err;
+}
+
+/*
+ * The guest's x87/SSE state sits in its own fpstate while KVM_RUN is not
+ * running (fpu_swap_kvm_fpstate() saved it there); KVM_GET/SET_FPU use
+ * its FXSAVE-format legacy area (SDM Vol. 1, "FXSAVE").
+ */
+static struct fxregs_state *guest_fxsave(struct vmxlab_vcpu *vcpu)
+{
+	return &vcpu->guest_fpu.fpstate->regs.fxsave;
+}
+
+static long vcpu_get_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct fxregs_state *fx = guest_fxsave(vcpu);
+	struct kvm_fpu fpu = {
+		.fcw = fx->cwd, .fsw = fx->swd, .ftwx = fx->twd,
+		.last_opcode = fx->fop, .last_ip = fx->rip,
+		.last_dp = fx->rdp, .mxcsr = fx->mxcsr,
+	};
+
+	memcpy(fpu.fpr, fx->st_space, sizeof(fpu.fpr));
+	memcpy(fpu.xmm, fx->xmm_space, sizeof(fpu.xmm));
+	return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct fxregs_state *fx = guest_fxsave(vcpu);
+	struct kvm_fpu fpu;
+
+	if (copy_from_user(&fpu, argp, sizeof(fpu)))
+		return -EFAULT;
+	/* Reserved MXCSR bits make FXRSTOR/XRSTOR fault (#GP). */
+	if (fpu.mxcsr & ~fx->mxcsr_mask && fx->mxcsr_mask)
+		return -EINVAL;
+	fx->cwd = fpu.fcw;
+	fx->swd = fpu.fsw;
+	fx->twd = fpu.ftwx;
+	fx->fop = fpu.last_opcode;
+	fx->rip = fpu.last_ip;
+	fx->rdp = fpu.last_dp;
+	fx->mxcsr = fpu.mxcsr;
+	memcpy(fx->st_space, fpu.fpr, sizeof(fpu.fpr));
+	memcpy(fx->xmm_space, fpu.xmm, sizeof(fpu.xmm));
+	/* XRSTOR takes x87 and SSE from the legacy area only if XSTATE_BV says so. */
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		vcpu->guest_fpu.fpstate->regs.xsave.header.xfeatures |=
+			XFEATURE_MASK_FPSSE;
+	return 0;
+}
+
+static long vcpu_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_cpuid2 __user *ucpuid = argp;
+	struct kvm_cpuid_entry2 *entries;
+	struct kvm_cpuid2 header;
+	long err;
+
+	if (copy_from_user(&header, ucpuid, sizeof(header)))
+		return -EFAULT;
+	if (header.nent > CPUID_MAX_ENTRIES)
+		return -E2BIG;
+	entries = vmemdup_user(ucpuid->entries,
+			       array_size(header.nent, sizeof(*entries)));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	err = cpuid_cache_set(vcpu->cpuid, entries, header.nent);
+	kvfree(entries);
+	return err;
+}
+
+static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
+{
+	long ret;
+
+	if (arg)
+		return -EINVAL;
+	/* One KVM_RUN at a time: a second caller is told so, not queued. */
+	if (!mutex_trylock(&vcpu->mutex))
+		return -EBUSY;
+	ret = vcpu_run(vcpu);
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
+			      void __user *argp)
+{
+	switch (cmd) {
+	case KVM_GET_REGS:
+		return vcpu_get_regs(vcpu, argp);
+	case KVM_SET_REGS:
+		return vcpu_set_regs(vcpu, argp);
+	case KVM_GET_SREGS:
+		return vcpu_get_sregs(vcpu, argp);
+	case KVM_SET_SREGS:
+		return vcpu_set_sregs(vcpu, argp);
+	case KVM_GET_FPU:
+		return vcpu_get_fpu(vcpu, argp);
+	case KVM_SET_FPU:
+		return vcpu_set_fpu(vcpu, argp);
+	case KVM_SET_CPUID2:
+		return vcpu_set_cpuid2(vcpu, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vmxlab_vcpu *vcpu = file->private_data;
+	long ret;
+
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+	if (cmd == KVM_RUN)
+		return vcpu_ioctl_run(vcpu, arg);
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	ret = vcpu_ioctl_locked(vcpu, cmd, (void __user *)arg);
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static vm_fault_t vcpu_fault(struct vm_fault *vmf)
+{
+	struct vmxlab_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff >= VMXLAB_RUN_PAGES)
+		return VM_FAULT_SIGBUS;
+	get_page(vcpu->run_pages[vmf->pgoff]);
+	vmf->page = vcpu->run_pages[vmf->pgoff];
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_fault,
+};
+
+/* The whole run area from offset 0, as KVM_GET_VCPU_MMAP_SIZE says. */
+static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != RUN_AREA_SIZE)
+		return -EINVAL;
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static void vcpu_free(struct vmxlab_vcpu *vcpu)
+{
+	int i;
+
+	for (i = 0; i < VMXLAB_RUN_PAGES; i++)
+		if (vcpu->run_pages[i])
+			__free_page(vcpu->run_pages[i]);
+	if (vcpu->guest_fpu.fpstate)
+		fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	vmcs_free_region(vcpu->vmcs);
+	if (vcpu->vpid)
+		vmxlab_vpid_free(vcpu->vpid);
+	kvfree(vcpu->cpuid);
+	kfree(vcpu);
+}
+
+void vcpu_destroy(struct vmxlab_vcpu *vcpu)
+{
+	struct vmxlab_vm *vm = vcpu->vm;
+
+	vcpu_vmclear(vcpu);
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	vcpu_free(vcpu);
+	vmxlab_vm_put(vm);
+}
+
+static int vcpu_release(struct inode *inode, struct file *file)
+{
+	vcpu_destroy(file->private_data);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = vcpu_release,
+	.unlocked_ioctl = vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+static int vcpu_alloc_parts(struct vmxlab_vcpu *vcpu)
+{
+	int i, vpid;
+
+	for (i = 0; i < VMXLAB_RUN_PAGES; i++) {
+		vcpu->run_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!vcpu->run_pages[i])
+			return -ENOMEM;
+	}
+	vcpu->run = page_address(vcpu->run_pages[0]);
+	vcpu->info = (void *)vcpu->run + VMXLAB_EXIT_INFO_OFFSET;
+	vcpu->info->magic = VMXLAB_EXIT_INFO_MAGIC;
+	vcpu->pio_data = page_address(vcpu->run_pages[1]);
+	vcpu->cpuid = kvzalloc(sizeof(*vcpu->cpuid), GFP_KERNEL_ACCOUNT);
+	if (!vcpu->cpuid)
+		return -ENOMEM;
+	vcpu->vmcs = vmcs_alloc_region(raw_smp_processor_id());
+	if (!vcpu->vmcs)
+		return -ENOMEM;
+	vcpu->vmcs_pa = virt_to_phys(vcpu->vmcs);
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
+		return -ENOMEM;
+	vpid = vmxlab_vpid_alloc();
+	if (vpid < 0)
+		return vpid;
+	vcpu->vpid = vpid;
+	return 0;
+}
+
+static struct vmxlab_vcpu *vcpu_alloc(struct vmxlab_vm *vm, u32 id)
+{
+	struct vmxlab_vcpu *vcpu;
+	int err;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	INIT_LIST_HEAD(&vcpu->loaded_link);
+	mutex_init(&vcpu->mutex);
+	err = vcpu_alloc_parts(vcpu);
+	if (err) {
+		vcpu_free(vcpu);
+		return ERR_PTR(err);
+	}
+	vcpu_load(vcpu);
+	vmcs_init_vcpu(vcpu);
+	vcpu_put(vcpu);
+	return vcpu;
+}
+
+int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id)
+{
+	struct vmxlab_vcpu *vcpu;
+	int fd;
+
+	if (id >= VMXLAB_MAX_VCPUS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		mutex_unlock(&vm->lock);
+		return -EEXIST;
+	}
+	vcpu = vcpu_alloc(vm, id);
+	if (IS_ERR(vcpu)) {
+		mutex_unlock(&vm->lock);
+		return PTR_ERR(vcpu);
+	}
+	vm->vcpus[id] = vcpu;
+	kref_get(&vm->refs);
+	mutex_unlock(&vm->lock);
+	fd = anon_inode_getfd("vmxlab-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		vcpu_destroy(vcpu);
+	return fd;
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM and its vCPUs, as vmx/, vmcs/, ept/ and exits/ share them.
+ *
+ * Lifetimes: the VM fd and every vCPU fd each hold a reference on the VM
+ * (vm->refs); the VM, its EPT and its pinned pages go when the last one
+ * closes.  A VM holds VMX operation on (vmxlab_vmx_get()) while it exists.
+ *
+ * Locking:
+ *   vm->lock     memory slots, EPT changes, vCPU creation;
+ *   vcpu->mutex  every vCPU ioctl (KVM_RUN takes it with trylock: a
+ *                second concurrent KVM_RUN is refused with -EBUSY);
+ *   the per-CPU list of loaded VMCSs is touched only on its own CPU with
+ *   interrupts off (vmx/run.c).
+ */
+#ifndef VMXLAB_VCPU_H
+#define VMXLAB_VCPU_H
+
+#ifndef __ASSEMBLY__
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <vmxlab/cpuid.h>
+#include <vmxlab/ept.h>
+#include <vmxlab/mmio_decode.h>
+#include <vmxlab/uapi.h>
+#endif
+
+/*
+ * Guest general-purpose registers, numbered as the SDM numbers them in
+ * exit qualifications and instruction encodings.  RSP lives in the VMCS.
+ */
+#define VCPU_RAX	0
+#define VCPU_RCX	1
+#define VCPU_RDX	2
+#define VCPU_RBX	3
+#define VCPU_RSP	4
+#define VCPU_RBP	5
+#define VCPU_RSI	6
+#define VCPU_RDI	7
+#define VCPU_R8		8
+#define VCPU_R9		9
+#define VCPU_R10	10
+#define VCPU_R11	11
+#define VCPU_R12	12
+#define VCPU_R13	13
+#define VCPU_R14	14
+#define VCPU_R15	15
+#define VCPU_NR_GPRS	16
+
+#define VMXLAB_MAX_VCPUS	8
+#define VMXLAB_MAX_SLOTS	32
+/* Guest-physical addresses a 4-level EPT walk translates. */
+#define VMXLAB_GPA_LIMIT	(1ULL << 48)
+
+#ifndef __ASSEMBLY__
+
+/* What the entry/exit stub (vmx/entry.S) reads and writes. */
+struct vmxlab_guest_regs {
+	unsigned long gpr[VCPU_NR_GPRS];
+	unsigned long cr2;		/* CR2 is not switched by VMX */
+	unsigned long host_rsp;		/* what the VMCS's HOST_RSP holds */
+};
+
+/*
+ * int vmxlab_enter_guest(regs, launched): VMLAUNCH (launched == 0) or
+ * VMRESUME the current VMCS with the guest GPRs of @regs.  Returns 0
+ * after a VM exit (guest GPRs and CR2 saved in @regs), 1 after VMfail
+ * (VMfailInvalid or VMfailValid: the flags were tested in the stub),
+ * 2 if the instruction faulted.  Interrupts must be off.
+ */
+int vmxlab_enter_guest(struct vmxlab_guest_regs *regs, unsigned long launched);
+extern const char vmxlab_vmexit[];	/* HOST_RIP */
+
+#define VMXLAB_ENTER_EXIT	0
+#define VMXLAB_ENTER_VMFAIL	1
+#define VMXLAB_ENTER_FAULT	2
+
+struct vmxlab_memslot {
+	bool used;
+	u32 flags;		/* KVM_MEM_READONLY */
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	struct page **pages;	/* pinned and mapped in EPT; NULL: not yet */
+};
+
+struct vmxlab_vm {
+	struct kref refs;
+	struct mm_struct *mm;	/* the creator's; other mms get -EIO */
+	struct mutex lock;
+	struct vmxlab_memslot slots[VMXLAB_MAX_SLOTS];
+	struct vmxlab_vcpu *vcpus[VMXLAB_MAX_VCPUS];
+	struct ept ept;
+	u64 eptp;
+	unsigned long pinned_pages;
+};
+
+/* A user-space exit left half done: KVM_RUN finishes it on its next call. */
+enum vcpu_pending {
+	VCPU_PENDING_NONE,
+	VCPU_PENDING_PIO_IN,		/* IN: data page -> RAX */
+	VCPU_PENDING_PIO_STRING_IN,	/* INS: data page -> guest memory */
+	VCPU_PENDING_PIO_STRING_OUT,	/* OUTS: advance RSI/RCX, maybe RIP */
+	VCPU_PENDING_MMIO_READ,		/* MOV from MMIO: data -> register */
+};
+
+/* An INS/OUTS in progress: what its completion needs. */
+struct vcpu_string_io {
+	u8 size;		/* element: 1, 2 or 4 bytes */
+	bool rep;
+	bool down;		/* RFLAGS.DF: addresses decrease */
+	u8 addr_size;		/* 2, 4 or 8: how RSI/RDI/RCX wrap */
+	u32 count;		/* elements moved in this exit */
+	u64 linear;		/* INS: the first element's guest-linear address */
+	u64 next_rip;		/* RIP after the instruction */
+};
+
+struct vmxlab_vcpu {
+	/* Touched on every exit: keep together, first. */
+	struct vmxlab_guest_regs regs;
+	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
+	bool long_mode;		/* EFER.LMA: RIP does not wrap at 4 GiB */
+	struct cpuid_cache *cpuid;
+	struct kvm_run *run;
+	struct vmxlab_exit_info *info;	/* inside the run page */
+	u32 exit_reason;
+
+	struct vmxlab_vm *vm;
+	u32 id;
+	u16 vpid;
+	void *vmcs;
+	u64 vmcs_pa;
+	int cpu;		/* where the VMCS is active; -1: nowhere */
+	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
+	struct preempt_notifier preempt;
+	struct mutex mutex;
+	struct page *run_pages[VMXLAB_RUN_PAGES];
+	void *pio_data;		/* page 1 of the run area */
+
+	/* Guest state vmxlab keeps itself (the CR read shadows mirror it). */
+	u64 cr0;		/* as the guest sees it */
+	u64 cr4;
+	u64 efer;
+	u64 cr8;
+	u64 apic_base;
+	u64 xcr0;
+	u64 kernel_gs_base;
+	u64 tsc_offset;
+	struct fpu_guest guest_fpu;
+
+	/* Host state switched around KVM_RUN, not around each exit. */
+	bool guest_state_loaded;
+	u16 host_ds, host_es, host_fs, host_gs, host_ldt;
+	u64 host_kernel_gs_base;
+	u64 host_fs_base;	/* last value written to HOST_FS_BASE */
+	unsigned long host_cr3;	/* last values written to the VMCS */
+	unsigned long host_cr4;
+	u64 host_xcr0;
+	u64 host_debugctl;
+
+	/* Half-done user-space exits. */
+	enum vcpu_pending pending;
+	struct mmio_insn mmio;
+	struct vcpu_string_io sio;
+	u64 exit_rip;		/* RIP of the instruction behind the exit */
+	bool rip_skipped;	/* exit_rip holds it: RIP was advanced since */
+};
+
+static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)
+{
+	return vcpu->cr0 & X86_CR0_PE;
+}
+
+/* vmx/vm.c */
+int vmxlab_create_vm(unsigned long type);
+void vmxlab_vm_put(struct vmxlab_vm *vm);
+struct vmxlab_memslot *vm_find_slot(struct vmxlab_vm *vm, u64 gpa);
+int vm_read_guest(struct vmxlab_vm *vm, u64 gpa, void *buf, unsigned int len);
+int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int len);
+
+/* vmx/vcpu.c */
+int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id);
+void vcpu_destroy(struct vmxlab_vcpu *vcpu);
+
+/* vmx/run.c */
+int vmxlab_run_init(void);
+void vmxlab_run_exit(void);
+void vcpu_load(struct vmxlab_vcpu *vcpu);
+void vcpu_put(struct vmxlab_vcpu *vcpu);
+void vcpu_vmclear(struct vmxlab_vcpu *vcpu);
+void vcpu_reset_launch_state(struct vmxlab_vcpu *vcpu);
+long vcpu_run(struct vmxlab_vcpu *vcpu);
+void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu);
+
+/* vmcs/setup.c */
+int vmcs_setup_init(void);
+void vmcs_setup_exit(void);
+void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu);
+void vmcs_set_host_per_cpu(void);
+void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs);
+int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
+int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
+int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu);
+void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer);
+u64 vmcs_cr0_hw_bits(u64 cr0);
+u64 vmcs_cr4_hw_bits(u64 cr4);
+u64 vmcs_cr4_allowed(void);
+
+/* exits/ */
+enum exit_action {
+	EXIT_RESUME = 1,	/* re-enter at once, interrupts still off */
+	EXIT_IRQS_ON,		/* re-enter after interrupts were let in */
+	EXIT_DEFERRED,		/* handle again with interrupts on */
+	EXIT_TO_USER,		/* run->exit_reason is set: KVM_RUN returns 0 */
+};
+
+int vmx_handle_exit_irqs_off(struct vmxlab_vcpu *vcpu);
+int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu);
+int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result);
+int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);
+int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
+void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
+			   u32 error_code);
+void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu);
+int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
+int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
+int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len);
+int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, unsigned int len);
+
+/* ept/ept_vm.c */
+int vm_ept_init(struct vmxlab_vm *vm);
+void vm_ept_destroy(struct vmxlab_vm *vm);
+int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write);
+void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot);
+void vm_invept_all(struct vmxlab_vm *vm);
+void vm_invept_here(struct vmxlab_vm *vm);
+
+/* vmx/vpid.c-like helpers in vmx/run.c */
+int vmxlab_vpid_alloc(void);
+void vmxlab_vpid_free(u16 vpid);
+
+#endif /* __ASSEMBLY__ */
+#endif /* VMXLAB_VCPU_H */

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxlab run: run a flat real-mode binary as a guest through KVM's API
- * (<linux/kvm.h>), on /dev/vmxlab or, until vmxlab runs guests itself,
- * on /dev/kvm.
+ * vmxlab run: run a guest through KVM's API (<linux/kvm.h>) on
+ * /dev/vmxlab, or on /dev/kvm, the reference.
  *
- * The guest: one vCPU, one memory slot at guest-physical 0 of --mem bytes,
- * the image loaded at 0x1000 and started there in real mode with every
- * segment at 0 (CS:IP = 0000:1000, SS:SP = 0000:1000: the stack grows
- * down below the image).  run_exit.c says what the exits mean.
+ * The guest: one memory slot at guest-physical 0 of --mem bytes, a flat
+ * binary at 0x1000 or an ELF executable at its physical addresses, and
+ * --vcpus vCPUs that start at the entry in the --mode asked for
+ * (run_setup.c).  This file has the options and the VM's life; the other
+ * run_*.c files are listed in run.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -25,57 +24,106 @@
 
 #define MEM_DEFAULT	(1UL << 20)
 #define MEM_MIN		(64UL << 10)
+#define MEM_MIN_TABLES	(128UL << 10)	/* the image's room + the tables' 64K */
 #define MEM_MAX		(1UL << 30)
 #define MEM_ALIGN	4096UL
 
 /* KVM_GET_SUPPORTED_CPUID answers E2BIG while the table is too small. */
 #define CPUID_ENTRIES_MAX	1024
 
+#define TIMEOUT_MAX	(24 * 3600)
+
 struct run_options {
 	const char *device;
 	const char *guest;
 	size_t mem_size;
+	enum run_mode mode;
+	unsigned int vcpus;
+	unsigned int timeout;
 	bool trace;
 	bool no_cpuid;
+	bool migrate;
+	bool dump_setup;
 };
 
 static void run_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: vmxlab run [--device PATH] [--mode real] [--mem SIZE] [--trace]\n"
-		"                  [--no-cpuid] GUEST.bin\n"
+		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
+		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
+		"                  GUEST\n"
 		"\n"
-		"Run GUEST.bin, a flat binary of 16-bit code, as a guest through KVM's API:\n"
-		"one vCPU in real mode, memory from guest-physical address 0, the image\n"
-		"loaded at 0x1000 and started there (CS:IP = 0000:1000, SS:SP = 0000:1000,\n"
-		"other segments 0).  The image must end below 64 KiB.\n"
+		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
+		"executable (ELF32 or ELF64, x86): each PT_LOAD segment is loaded at its\n"
+		"physical address (p_paddr) and the vCPUs start at its entry; or any\n"
+		"other file, a flat binary loaded and started at 0x1000.  Guest memory\n"
+		"is one slot from guest-physical address 0.  The stack pointer is 0x1000\n"
+		"(the stack grows down below a flat image), RBX holds the vCPU's number\n"
+		"(0, 1, ...), the other general registers are 0.\n"
 		"\n"
-		"The guest's ports:\n"
-		"  0xE9, 0x3F8 (COM1)  a byte written goes to stdout\n"
-		"  0x3FD (COM1 LSR)    reads 0x60: the transmitter is empty\n"
-		"  0x510               reads the last value written to it\n"
-		"  0xF4                a write ends the run with status VALUE & 0x7f\n"
-		"  any other           reads all ones; writes are ignored (and counted)\n"
+		"Modes (the vCPU starts already in it, with flat segments):\n"
+		"  real       16-bit real mode, every segment 0: CS:IP = 0000:ENTRY,\n"
+		"             SS:SP = 0000:1000; code must end below 64 KiB\n"
+		"  protected  32-bit protected mode, paging off; flat 4 GiB code (CS 0x08)\n"
+		"             and data (DS, ES, FS, GS, SS 0x10) segments; CR0 = PE|ET|NE\n"
+		"  paged      protected + 32-bit paging: CR4.PSE, one page directory of\n"
+		"             4 MiB pages mapping all 4 GiB to themselves; CR0.PG|WP\n"
+		"  long       64-bit mode (EFER.LME|LMA, CR4.PAE, CR0.PG|WP|PE|NE|ET),\n"
+		"             CS 0x18 with L = 1; 4-level paging maps the first 4 GiB to\n"
+		"             themselves with 2 MiB pages\n"
+		"Outside real mode the tool keeps its GDT, TSS (TR 0x20) and page tables in\n"
+		"the top 64 KiB of guest memory: the guest must not touch it, and the\n"
+		"image must end below it.  There is no IDT (limit 0): an exception\n"
+		"triple-faults until the guest loads one.  Those modes need --mem 128K+.\n"
 		"\n"
-		"  --device PATH  the KVM-API device (default %s; /dev/kvm works too)\n"
-		"  --mode MODE    the vCPU's mode: real (the only one so far)\n"
-		"  --mem SIZE     guest memory, 64K to 1G, a multiple of 4K (K/M/G\n"
-		"                 suffixes; default 1M)\n"
-		"  --trace        each exit on stderr (reason; port, size, direction and\n"
-		"                 data of port I/O; address of MMIO; RIP as KVM_GET_REGS\n"
-		"                 reports it, which after an OUT is already past it),\n"
-		"                 then a summary line \"exits: io 21, hlt 1\"\n"
-		"  --no-cpuid     give the vCPU no CPUID table (by default it gets the\n"
-		"                 device's KVM_GET_SUPPORTED_CPUID); KVM then answers\n"
-		"                 every CPUID leaf with zeros\n"
-		"  -h, --help     this help\n"
+		"The guest's devices:\n"
+		"  port 0xE9, 0x3F8 (COM1)   a byte written goes to stdout\n"
+		"  port 0x3FD (COM1 LSR)     reads 0x60: the transmitter is empty\n"
+		"  port 0x510                reads the last value written to it\n"
+		"  port 0xF4                 a write ends the vCPU with status VALUE & 0x7f\n"
+		"  other ports               read all ones; writes are ignored (and counted)\n"
+		"  Port I/O may be 1, 2 or 4 bytes, and string forms (rep outsb...).\n"
+		"  MMIO 0xD0000000-0xD0000FFF a scratch bank: a read returns what was last\n"
+		"                            written there (little-endian; initially 0)\n"
+		"  other unbacked addresses  read all ones; writes are ignored (and counted)\n"
+		"  HLT                       ends the vCPU with status 0\n"
 		"\n"
-		"Exit status: 0 the guest executed HLT; VALUE & 0x7f after a write to port\n"
-		"0xF4 (guests should use 16..127, clear of the tool's own statuses);\n"
-		"%d the guest triple-faulted (KVM_EXIT_SHUTDOWN); 1 any other end, or the\n"
-		"tool failed; 2 usage error; 3 device missing, or not a KVM-API device;\n"
-		"4 VMX in use by another hypervisor.\n",
-		VMXLAB_DEVICE_PATH, RUN_EXIT_SHUTDOWN);
+		"  --device PATH    the KVM-API device (default %s; /dev/kvm runs the\n"
+		"                   same guest on KVM)\n"
+		"  --mode MODE      real (default), protected, paged or long\n"
+		"  --mem SIZE       guest memory, 64K to 1G, a multiple of 4K (K/M/G\n"
+		"                   suffixes; default 1M)\n"
+		"  --vcpus N        N vCPUs (1 to %d), each in a thread of its own, all\n"
+		"                   starting at the entry; vCPU i has i in RBX; their\n"
+		"                   output shares stdout and the devices\n"
+		"  --trace          each exit on stderr: the KVM exit (port, size,\n"
+		"                   direction, count and data of port I/O; address, length,\n"
+		"                   direction and data of MMIO) and RIP as KVM_GET_REGS\n"
+		"                   reports it (after an OUT already past it); on vmxlab\n"
+		"                   also the VM exit behind it (reason, qualification\n"
+		"                   decoded, RIP at the exit).  At the end, as the last\n"
+		"                   lines: \"migrations: N\" (with --migrate), the registers\n"
+		"                   (\"regs: rax=0x0 ...\"), on vmxlab \"vmx exits: hlt 1, ...\",\n"
+		"                   and \"exits: io 21, hlt 1\" (KVM exits seen by the tool)\n"
+		"  --timeout SECS   stop the guest after SECS seconds (SIGALRM)\n"
+		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
+		"                   use, round-robin, every 20 ms, while the guest runs\n"
+		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
+		"                   device's KVM_GET_SUPPORTED_CPUID); KVM then answers\n"
+		"                   every CPUID leaf with zeros\n"
+		"  -h, --help       this help\n"
+		"\n"
+		"SIGINT, SIGTERM and SIGALRM stop a running guest (KVM_EXIT_INTR).\n"
+		"\n"
+		"Exit status: 0 every vCPU executed HLT; VALUE & 0x7f after a write to\n"
+		"port 0xF4 (guests should use 16..127, clear of the tool's own statuses);\n"
+		"with several vCPUs, the first non-zero one of vCPU 0, 1, ... once all have\n"
+		"ended.  %d the guest triple-faulted (KVM_EXIT_SHUTDOWN); %d a signal or\n"
+		"--timeout stopped it; 1 a failed entry (KVM_EXIT_FAIL_ENTRY), an internal\n"
+		"error, an exit the tool does not handle, or the tool failed (a triple\n"
+		"fault or an error of any vCPU ends every vCPU); 2 usage error; 3 device\n"
+		"missing, or not a KVM-API device; 4 VMX in use by another hypervisor.\n",
+		VMXLAB_DEVICE_PATH, VCPUS_MAX, RUN_EXIT_SHUTDOWN, RUN_EXIT_INTERRUPTED);
 }
 
 /* "1M", "640K", "65536": false if @s is not a size; huge ones saturate. */
@@ -121,14 +169,48 @@ static int set_mem(struct run_options *opts, const char *arg)
 	return 0;
 }
 
-static int set_mode(const char *arg)
+static int set_mode(struct run_options *opts, const char *arg)
 {
-	if (!strcmp(arg, "real"))
-		return 0;
-	if (!strcmp(arg, "protected") || !strcmp(arg, "long"))
-		error_msg("run: --mode %s: not yet; only real mode runs so far", arg);
-	else
-		error_msg("run: --mode %s: unknown mode (only 'real' runs so far)", arg);
+	static const enum run_mode modes[] = {
+		MODE_REAL, MODE_PROTECTED, MODE_PAGED, MODE_LONG,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!strcmp(arg, mode_name(modes[i]))) {
+			opts->mode = modes[i];
+			return 0;
+		}
+	}
+	error_msg("run: --mode %s: unknown mode (real, protected, paged or long)", arg);
+	return -1;
+}
+
+/* A decimal number in [min, max] for option @name. */
+static int set_number(const char *name, const char *arg, unsigned int min,
+		      unsigned int max, unsigned int *value)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || n < min || n > max) {
+		error_msg("run: --%s '%s': give a number from %u to %u", name, arg, min, max);
+		return -1;
+	}
+	*value = n;
+	return 0;
+}
+
+/* Options that only make sense together; -1 if they are fine. */
+static int check_options(const struct run_options *opts)
+{
+	if (opts->mode != MODE_REAL && opts->mem_size < MEM_MIN_TABLES) {
+		error_msg("run: --mode %s needs --mem 128K or more (the tool's tables take the top 64K)",
+			  mode_name(opts->mode));
+		return usage_hint("run");
+	}
 	return -1;
 }
 
@@ -139,12 +221,17 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "device", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'v' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "migrate", no_argument, NULL, 'g' },
 		{ "no-cpuid", no_argument, NULL, 'c' },
+		/* Not in --help: the tool tests' view of run_setup.c. */
+		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int opt;
+	int opt, bad = 0;
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -152,18 +239,28 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			opts->device = optarg;
 			break;
 		case 'M':
-			if (set_mode(optarg))
-				return usage_hint("run");
+			bad = set_mode(opts, optarg);
 			break;
 		case 'm':
-			if (set_mem(opts, optarg))
-				return usage_hint("run");
+			bad = set_mem(opts, optarg);
+			break;
+		case 'v':
+			bad = set_number("vcpus", optarg, 1, VCPUS_MAX, &opts->vcpus);
+			break;
+		case 'T':
+			bad = set_number("timeout", optarg, 1, TIMEOUT_MAX, &opts->timeout);
 			break;
 		case 't':
 			opts->trace = true;
 			break;
+		case 'g':
+			opts->migrate = true;
+			break;
 		case 'c':
 			opts->no_cpuid = true;
+			break;
+		case 'D':
+			opts->dump_setup = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -171,14 +268,16 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		default:
 			return usage_hint("run");
 		}
+		if (bad)
+			return usage_hint("run");
 	}
 	if (optind != argc - 1) {
-		error_msg(optind < argc ? "run: one guest binary, please" :
-			  "run: which guest? name a GUEST.bin");
+		error_msg(optind < argc ? "run: one guest file, please" :
+			  "run: which guest? name a GUEST file");
 		return usage_hint("run");
 	}
 	opts->guest = argv[optind];
-	return -1;
+	return check_options(opts);
 }
 
 /* Open @path and check that it speaks KVM's API; returns -EXIT_* on failure. */
@@ -213,11 +312,6 @@ static int create_vm(struct vm *vm)
 	vm->vm_fd = ioctl(vm->sys_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd >= 0)
 		return EXIT_OK;
-	if (errno == ENOTTY) {
-		error_msg("%s does not run guests yet (this vmxlab has no KVM_CREATE_VM); try --device /dev/kvm",
-			  vm->device);
-		return EXIT_FAILED;
-	}
 	if (errno == EBUSY) {
 		error_msg("KVM_CREATE_VM on %s: VMX is in use by another hypervisor (is vmxlab holding it?)",
 			  vm->device);
@@ -227,10 +321,8 @@ static int create_vm(struct vm *vm)
 	return EXIT_FAILED;
 }
 
-static int add_memory(struct vm *vm)
+static int alloc_memory(struct vm *vm)
 {
-	struct kvm_userspace_memory_region region = { 0 };
-
 	vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->mem == MAP_FAILED) {
@@ -239,10 +331,18 @@ static int add_memory(struct vm *vm)
 			  vm->mem_size, strerror(errno));
 		return EXIT_FAILED;
 	}
-	region.slot = 0;
-	region.guest_phys_addr = 0;
-	region.memory_size = vm->mem_size;
-	region.userspace_addr = (unsigned long)vm->mem;
+	return EXIT_OK;
+}
+
+static int add_memory(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = vm->mem_size,
+		.userspace_addr = (unsigned long)vm->mem,
+	};
+
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
 		error_msg("KVM_SET_USER_MEMORY_REGION on %s failed: %s",
 			  vm->device, strerror(errno));
@@ -251,116 +351,105 @@ static int add_memory(struct vm *vm)
 	return EXIT_OK;
 }
 
-/* The image, at GUEST_LOAD_ADDRESS in guest memory. */
-static int load_guest(struct vm *vm, const char *path)
-{
-	size_t room = GUEST_CODE_LIMIT - GUEST_LOAD_ADDRESS;
-	struct stat st;
-	ssize_t got;
-	int fd;
-
-	if (vm->mem_size < GUEST_CODE_LIMIT)
-		room = vm->mem_size - GUEST_LOAD_ADDRESS;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		error_msg("cannot read the guest %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return EXIT_FAILED;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0 || (size_t)st.st_size > room) {
-		error_msg("the guest %s must be a non-empty file of at most %zu bytes (it is loaded at 0x%x and must end below 0x%x)",
-			  path, room, GUEST_LOAD_ADDRESS, GUEST_CODE_LIMIT);
-		close(fd);
-		return EXIT_FAILED;
-	}
-	got = read(fd, (char *)vm->mem + GUEST_LOAD_ADDRESS, st.st_size);
-	close(fd);
-	if (got != st.st_size) {
-		error_msg("cannot read the guest %s: %s", path,
-			  got < 0 ? strerror(errno) : "short read");
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
-}
-
 /* The device's supported CPUID table, as the vCPU's own (what a VMM does). */
-static int set_cpuid(struct vm *vm)
+static struct kvm_cpuid2 *get_cpuid(struct vm *vm)
 {
 	struct kvm_cpuid2 *cpuid;
 	unsigned int n = 64;
-	int err = 0;
+	int err;
 
 	for (;;) {
 		cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
 		if (!cpuid)
-			return EXIT_FAILED;
+			return NULL;
 		cpuid->nent = n;
 		if (!ioctl(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid))
-			break;
+			return cpuid;
 		err = errno;
 		free(cpuid);
 		if (err != E2BIG || n >= CPUID_ENTRIES_MAX) {
 			error_msg("KVM_GET_SUPPORTED_CPUID on %s failed: %s (--no-cpuid runs without a CPUID table)",
 				  vm->device, strerror(err));
-			return EXIT_FAILED;
+			return NULL;
 		}
 		n *= 2;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid))
-		err = errno;
-	free(cpuid);
-	if (err) {
-		error_msg("KVM_SET_CPUID2 on %s failed: %s", vm->device, strerror(err));
+}
+
+static int set_cpuid(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid)
+{
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid)) {
+		error_msg("KVM_SET_CPUID2 on %s failed: %s", vcpu->vm->device,
+			  strerror(errno));
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
 }
 
-/* Real mode: every segment base and selector 0, CS:IP at the image. */
-static int set_real_mode(struct vm *vm)
+/* The mode's segments, control registers and tables; then the GPRs. */
+static int set_registers(struct vcpu *vcpu)
 {
-	struct kvm_segment *segs[6];
+	const char *what = "KVM_GET_SREGS";
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
-	unsigned int i;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs)) {
-		error_msg("KVM_GET_SREGS on %s failed: %s", vm->device, strerror(errno));
+	if (!ioctl(vcpu->fd, KVM_GET_SREGS, &sregs)) {
+		setup_sregs(vcpu->vm, &sregs);
+		setup_regs(vcpu->vm, vcpu->id, &regs);
+		what = "KVM_SET_SREGS";
+		if (!ioctl(vcpu->fd, KVM_SET_SREGS, &sregs)) {
+			what = "KVM_SET_REGS";
+			if (!ioctl(vcpu->fd, KVM_SET_REGS, &regs))
+				return EXIT_OK;
+		}
+	}
+	error_msg("%s for vCPU %u (%s mode) on %s failed: %s", what, vcpu->id,
+		  mode_name(vcpu->vm->mode), vcpu->vm->device, strerror(errno));
+	return EXIT_FAILED;
+}
+
+static int map_run(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		vcpu->run = NULL;
+		error_msg("cannot map the kvm_run of vCPU %u: %s", vcpu->id, strerror(errno));
 		return EXIT_FAILED;
 	}
-	segs[0] = &sregs.cs;
-	segs[1] = &sregs.ds;
-	segs[2] = &sregs.es;
-	segs[3] = &sregs.fs;
-	segs[4] = &sregs.gs;
-	segs[5] = &sregs.ss;
-	for (i = 0; i < ARRAY_SIZE(segs); i++) {
-		segs[i]->selector = 0;
-		segs[i]->base = 0;
-	}
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = GUEST_LOAD_ADDRESS;
-	regs.rsp = GUEST_LOAD_ADDRESS;
-	regs.rflags = 0x2;	/* bit 1 is always 1 */
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) ||
-	    ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs)) {
-		error_msg("setting the vCPU's registers on %s failed: %s",
-			  vm->device, strerror(errno));
-		return EXIT_FAILED;
-	}
+	/* vmxlab's exit information follows kvm_run; KVM's area may hold other things there. */
+	if (vm->run_size >= VMXLAB_EXIT_INFO_OFFSET + sizeof(struct vmxlab_exit_info))
+		vcpu->info = (const void *)((const uint8_t *)vcpu->run + VMXLAB_EXIT_INFO_OFFSET);
 	return EXIT_OK;
 }
 
-static int create_vcpu(struct vm *vm, bool no_cpuid)
+static int create_vcpu(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid)
 {
-	int size;
+	struct vm *vm = vcpu->vm;
+	int status;
 
-	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0) {
-		error_msg("KVM_CREATE_VCPU on %s failed: %s", vm->device, strerror(errno));
+	vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, vcpu->id);
+	if (vcpu->fd < 0) {
+		error_msg("KVM_CREATE_VCPU %u on %s failed: %s", vcpu->id, vm->device,
+			  strerror(errno));
 		return EXIT_FAILED;
 	}
+	status = map_run(vcpu);
+	if (!status && cpuid)
+		status = set_cpuid(vcpu, cpuid);
+	if (!status)
+		status = set_registers(vcpu);
+	return status;
+}
+
+static int create_vcpus(struct vm *vm, bool no_cpuid)
+{
+	struct kvm_cpuid2 *cpuid = NULL;
+	int size, status = EXIT_OK;
+	unsigned int i;
+
 	size = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (size < (int)sizeof(struct kvm_run)) {
 		error_msg("KVM_GET_VCPU_MMAP_SIZE on %s: %s", vm->device,
@@ -368,37 +457,15 @@ static int create_vcpu(struct vm *vm, bool no_cpuid)
 		return EXIT_FAILED;
 	}
 	vm->run_size = size;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED) {
-		vm->run = NULL;
-		error_msg("cannot map the vCPU's kvm_run: %s", strerror(errno));
-		return EXIT_FAILED;
-	}
-	if (!no_cpuid && set_cpuid(vm))
-		return EXIT_FAILED;
-	return set_real_mode(vm);
-}
-
-/* KVM_RUN until the guest ends; returns the run's exit status. */
-static int run_guest(struct vm *vm)
-{
-	int status;
-
-	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) && errno != EINTR) {
-			error_msg("KVM_RUN on %s failed: %s", vm->device, strerror(errno));
+	if (!no_cpuid) {
+		cpuid = get_cpuid(vm);
+		if (!cpuid)
 			return EXIT_FAILED;
-		}
-		/* An IN's data is there only once the exit is handled. */
-		if (vm->trace && vm->run->exit_reason != KVM_EXIT_IO)
-			trace_exit(vm);
-		status = handle_exit(vm);
-		if (vm->trace && vm->run->exit_reason == KVM_EXIT_IO)
-			trace_exit(vm);
-		if (status >= 0)
-			return status;
 	}
+	for (i = 0; i < vm->nr_vcpus && !status; i++)
+		status = create_vcpu(&vm->vcpus[i], cpuid);
+	free(cpuid);
+	return status;
 }
 
 static int setup_and_run(struct vm *vm, const struct run_options *opts)
@@ -409,12 +476,10 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 	if (!status)
 		status = add_memory(vm);
 	if (!status)
-		status = load_guest(vm, opts->guest);
-	if (!status)
-		status = create_vcpu(vm, opts->no_cpuid);
+		status = create_vcpus(vm, opts->no_cpuid);
 	if (status)
 		return status;
-	status = run_guest(vm);
+	status = run_vcpus(vm);
 	fflush(stdout);
 	if (vm->trace)
 		trace_summary(vm);
@@ -423,15 +488,54 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 
 static void destroy_vm(struct vm *vm)
 {
-	if (vm->run)
-		munmap(vm->run, vm->run_size);
-	if (vm->vcpu_fd >= 0)
-		close(vm->vcpu_fd);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
-	close(vm->sys_fd);
+	if (vm->sys_fd >= 0)
+		close(vm->sys_fd);
+}
+
+static void init_vm(struct vm *vm, const struct run_options *opts)
+{
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->device = opts->device;
+	vm->sys_fd = -1;
+	vm->vm_fd = -1;
+	vm->mem_size = opts->mem_size;
+	vm->mode = opts->mode;
+	vm->trace = opts->trace;
+	vm->migrate = opts->migrate;
+	vm->timeout = opts->timeout;
+	vm->nr_vcpus = opts->vcpus;
+	pthread_mutex_init(&vm->lock, NULL);
+	for (i = 0; i < VCPUS_MAX; i++) {
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].id = i;
+		vm->vcpus[i].fd = -1;
+	}
+}
+
+/* The guest's memory, image and tables: all before the device is asked. */
+static int prepare_guest(struct vm *vm, const char *path)
+{
+	int status = alloc_memory(vm);
+
+	if (!status)
+		status = load_guest(vm, path);
+	if (!status)
+		setup_tables(vm);
+	return status;
 }
 
 int cmd_run(int argc, char **argv)
@@ -439,8 +543,10 @@ int cmd_run(int argc, char **argv)
 	struct run_options opts = {
 		.device = VMXLAB_DEVICE_PATH,
 		.mem_size = MEM_DEFAULT,
+		.mode = MODE_REAL,
+		.vcpus = 1,
 	};
-	struct vm vm = { .vm_fd = -1, .vcpu_fd = -1 };
+	static struct vm vm;
 	int status;
 
 	status = parse_run_options(argc, argv, &opts);
@@ -448,13 +554,17 @@ int cmd_run(int argc, char **argv)
 		return status;
 	/* The guest's bytes show as they come, even if it never ends. */
 	setvbuf(stdout, NULL, _IONBF, 0);
-	vm.device = opts.device;
-	vm.mem_size = opts.mem_size;
-	vm.trace = opts.trace;
-	vm.sys_fd = open_kvm_device(opts.device);
-	if (vm.sys_fd < 0)
-		return -vm.sys_fd;
-	status = setup_and_run(&vm, &opts);
+	init_vm(&vm, &opts);
+	if (!opts.dump_setup) {
+		vm.sys_fd = open_kvm_device(opts.device);
+		if (vm.sys_fd < 0)
+			return -vm.sys_fd;
+	}
+	status = prepare_guest(&vm, opts.guest);
+	if (!status && opts.dump_setup)
+		dump_setup(&vm);
+	else if (!status)
+		status = setup_and_run(&vm, &opts);
 	destroy_vm(&vm);
 	return status;
 }

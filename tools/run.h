@@ -1,67 +1,165 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmxlab run: one real-mode guest on a KVM-API device.  Shared between
- * run.c (options, VM setup, the run loop) and run_exit.c (what each exit
- * means: the port devices, the end of the run, --trace).
+ * vmxlab run: guests on a KVM-API device.  Shared between
+ *   run.c        options, the VM and its vCPUs, the end of the run
+ *   run_load.c   the guest image: a flat binary or an ELF file
+ *   run_setup.c  the vCPU's starting mode: descriptor and page tables
+ *   run_vcpu.c   vCPU threads, signals, --timeout, --migrate
+ *   run_exit.c   what each exit means: the devices, the ends of a run
+ *   run_trace.c  --trace: each exit decoded, the closing summary
  */
 #ifndef VMXLAB_RUN_H
 #define VMXLAB_RUN_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/kvm.h>
+#include <vmxlab/uapi.h>
 
-/* Where the guest image goes and starts: CS:IP = 0000:1000. */
+/* Where a flat image goes and starts; the stack grows down below it. */
 #define GUEST_LOAD_ADDRESS	0x1000
-/* Real mode reaches 64 KiB from CS = 0: the image must end below. */
+#define GUEST_STACK_TOP		0x1000
+/* Real mode reaches 64 KiB from CS = 0: code must end below. */
 #define GUEST_CODE_LIMIT	0x10000
+
+/*
+ * Outside real mode the tool's GDT, TSS and page tables take the top
+ * 64 KiB of guest memory (run_setup.c has the layout); the guest must
+ * leave it alone, and its image may not overlap it.
+ */
+#define RESERVED_SIZE		0x10000UL
 
 /* Run statuses beyond the tool's own (0..4, see vmxlab.h). */
 #define RUN_EXIT_SHUTDOWN	5	/* the guest triple-faulted */
+#define RUN_EXIT_INTERRUPTED	6	/* a signal or --timeout stopped it */
 #define RUN_DEBUG_EXIT_MASK	0x7f	/* a debug exit's status: value & 0x7f */
 
 /* The ports the tool answers. */
 #define PORT_DEBUGCON		0xe9	/* write: a byte to stdout */
-#define PORT_DEBUG_EXIT		0xf4	/* write: end the run with a status */
+#define PORT_DEBUG_EXIT		0xf4	/* write: end the vCPU with a status */
 #define PORT_COM1_THR		0x3f8	/* write: a byte to stdout */
 #define PORT_COM1_LSR		0x3fd	/* read: 0x60, transmitter empty */
 #define PORT_SCRATCH		0x510	/* read: the last value written */
 
 #define COM1_LSR_IDLE		0x60	/* THR empty (bit 5), TX empty (bit 6) */
 
-/* Exit reasons counted by number; larger ones share the last slot. */
+/* The MMIO scratch bank: reads return what was written, little-endian. */
+#define MMIO_SCRATCH_BASE	0xd0000000ULL
+#define MMIO_SCRATCH_SIZE	0x1000
+
+/* KVM exit reasons counted by number; larger ones share the last slot. */
 #define EXIT_REASONS		64
+
+#define VCPUS_MAX		8
+
+enum run_mode {
+	MODE_REAL,
+	MODE_PROTECTED,
+	MODE_PAGED,
+	MODE_LONG,
+};
+
+/* The image as loaded: where it starts and what it covers. */
+struct guest_image {
+	uint64_t entry;
+	uint64_t low;		/* lowest guest-physical byte loaded */
+	uint64_t high;		/* one past the highest */
+	bool elf;
+	unsigned int segments;	/* PT_LOAD segments loaded (ELF) */
+};
+
+/* How a vCPU's run ended. */
+enum vcpu_end {
+	VCPU_RUNNING,
+	VCPU_HLT,		/* status 0 */
+	VCPU_DEBUG_EXIT,	/* status value & 0x7f */
+	VCPU_FAILED,		/* it ended the whole run with status */
+	VCPU_STOPPED,		/* another vCPU or a signal ended the run */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	/* vmxlab's view of the VM exit, or NULL on another device. */
+	const struct vmxlab_exit_info *info;
+	pthread_t thread;
+	volatile pid_t tid;	/* for --migrate; 0 until the thread runs */
+	volatile bool done;
+	enum vcpu_end end;
+	int status;
+	unsigned long exits[EXIT_REASONS];
+};
 
 struct vm {
 	const char *device;
 	int sys_fd;
 	int vm_fd;
-	int vcpu_fd;
-	void *mem;
+	uint8_t *mem;
 	size_t mem_size;
-	struct kvm_run *run;
 	size_t run_size;
+	enum run_mode mode;
 	bool trace;
+	bool migrate;
+	unsigned int timeout;	/* seconds; 0: none */
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VCPUS_MAX];
+	struct guest_image image;
+	/* One lock for the devices, stdout and the trace. */
+	pthread_mutex_t lock;
+	volatile bool stop;	/* a vCPU ended the whole run */
+	unsigned long migrations;
 	/* Devices and statistics. */
 	uint32_t scratch;
-	unsigned long exits[EXIT_REASONS];
+	uint8_t mmio_scratch[MMIO_SCRATCH_SIZE];
 	unsigned long ignored_writes;
 	unsigned long unanswered_reads;
+	unsigned long mmio_ignored_writes;
+	unsigned long mmio_unanswered_reads;
 };
 
 /* The command (main.c's table). */
 int cmd_run(int argc, char **argv);
 
+/* run_load.c: read @path into guest memory; EXIT_OK or a status. */
+int load_guest(struct vm *vm, const char *path);
+
+/* run_setup.c */
+const char *mode_name(enum run_mode mode);
+/* First byte of the tool's reserved region (mem_size in real mode). */
+uint64_t reserved_base(const struct vm *vm);
+/* Write the tables into guest memory; sregs: from KVM_GET_SREGS. */
+void setup_tables(struct vm *vm);
+void setup_sregs(const struct vm *vm, struct kvm_sregs *sregs);
+void setup_regs(const struct vm *vm, unsigned int id, struct kvm_regs *regs);
+/* --dump-setup: what the vCPU would start with, on stdout. */
+void dump_setup(const struct vm *vm);
+
+/* run_vcpu.c: run every vCPU to its end; returns the run's status. */
+int run_vcpus(struct vm *vm);
+/* End the whole run: every other vCPU leaves KVM_RUN. */
+void stop_all(struct vm *vm);
+
 /*
- * Handle the exit in vm->run; returns -1 to run on, else the run's exit
- * status (after a message on stderr when the guest did not end well).
+ * run_exit.c: handle the exit in vcpu->run (vm->lock held); returns -1
+ * to run on, else the vCPU has ended (vcpu->end says how).
  */
-int handle_exit(struct vm *vm);
-/* --trace: the exit just handled, one line on stderr. */
-void trace_exit(struct vm *vm);
-/* --trace: "exits: io 21, hlt 1" on stderr. */
+int handle_exit(struct vcpu *vcpu);
+const char *kvm_exit_name(uint32_t reason);
+uint64_t vcpu_rip(const struct vcpu *vcpu);
+/* "VM entry failed, basic reason 33 (ENTRY_FAIL_GUEST_STATE)". */
+void describe_entry_failure(uint64_t reason, char *buf, size_t size);
+
+/* run_trace.c (vm->lock held for trace_exit). */
+void trace_exit(struct vcpu *vcpu);
 void trace_summary(const struct vm *vm);
 
 #endif /* VMXLAB_RUN_H */

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxlab run: what each exit of KVM_RUN means.  Port I/O goes to the few
- * devices a test guest needs (a debug console, COM1's transmitter, a
- * debug-exit port, a scratch port); HLT, a debug exit and a triple fault
- * end the run; every other exit ends it with a message naming the exit.
+ * vmxlab run: what each exit of KVM_RUN means.  Port I/O and MMIO go to
+ * the few devices a test guest needs (a debug console, COM1's
+ * transmitter, a debug-exit port, a scratch port, a scratch MMIO bank);
+ * HLT and a debug exit end the vCPU; a triple fault, a failed entry and
+ * every exit the tool does not handle end the whole run with a message
+ * naming it.  Called with vm->lock held: the devices are shared by the
+ * vCPUs.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <vmxlab/exits.h>
+#include <vmxlab/names.h>
 
 #include "run.h"
 #include "vmxlab.h"
@@ -35,34 +40,18 @@ static const char *const exit_names[] = {
 	EXIT_NAME(RISCV_SBI), EXIT_NAME(RISCV_CSR), EXIT_NAME(NOTIFY),
 };
 
-static const char *exit_name(uint32_t reason)
+const char *kvm_exit_name(uint32_t reason)
 {
 	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
 		return exit_names[reason];
 	return "an exit reason this tool does not know";
 }
 
-/* "io" for KVM_EXIT_IO: the summary's short names. */
-static void exit_short_name(uint32_t reason, char *buf, size_t size)
-{
-	const char *name = exit_name(reason);
-	size_t i;
-
-	if (strncmp(name, "KVM_EXIT_", 9)) {
-		snprintf(buf, size, "reason-%u", reason);
-		return;
-	}
-	name += 9;
-	for (i = 0; i + 1 < size && name[i]; i++)
-		buf[i] = tolower((unsigned char)name[i]);
-	buf[i] = '\0';
-}
-
-static uint64_t guest_rip(const struct vm *vm)
+uint64_t vcpu_rip(const struct vcpu *vcpu)
 {
 	struct kvm_regs regs;
 
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs))
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs))
 		return ~0ULL;
 	return regs.rip;
 }
@@ -82,13 +71,34 @@ static void store_data(uint8_t *data, unsigned int size, uint32_t value)
 	memcpy(data, &value, size < 4 ? size : 4);
 }
 
-/* A write to @port; returns -1, or the run's status for a debug exit. */
-static int port_out(struct vm *vm, uint16_t port, uint32_t value)
+/* Bytes for stdout, gathered so that `rep outsb` is one write. */
+struct out_buf {
+	char bytes[512];
+	size_t len;
+};
+
+static void out_flush(struct out_buf *out)
+{
+	if (out->len)
+		fwrite(out->bytes, 1, out->len, stdout);
+	out->len = 0;
+}
+
+static void out_byte(struct out_buf *out, char c)
+{
+	if (out->len == sizeof(out->bytes))
+		out_flush(out);
+	out->bytes[out->len++] = c;
+}
+
+/* A write to @port; returns -1, or the vCPU's status for a debug exit. */
+static int port_out(struct vm *vm, struct out_buf *out, uint16_t port,
+		    uint32_t value)
 {
 	switch (port) {
 	case PORT_DEBUGCON:
 	case PORT_COM1_THR:
-		putchar(value & 0xff);
+		out_byte(out, value & 0xff);
 		return -1;
 	case PORT_DEBUG_EXIT:
 		return value & RUN_DEBUG_EXIT_MASK;
@@ -115,144 +125,156 @@ static uint32_t port_in(struct vm *vm, uint16_t port)
 	}
 }
 
-/* One IN or OUT, or each element of a string instruction (INS/OUTS). */
-static int handle_io(struct vm *vm)
+/*
+ * One IN or OUT, or every element of a string instruction (INS/OUTS, with
+ * REP): KVM hands over @count elements of @size bytes at data_offset.
+ */
+static int handle_io(struct vcpu *vcpu)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = vcpu->run;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	struct out_buf out = { .len = 0 };
+	int status = -1;
 	uint32_t i;
-	int status;
 
 	for (i = 0; i < run->io.count; i++, data += run->io.size) {
 		if (run->io.direction == KVM_EXIT_IO_IN) {
-			store_data(data, run->io.size, port_in(vm, run->io.port));
+			store_data(data, run->io.size, port_in(vcpu->vm, run->io.port));
 			continue;
 		}
-		status = port_out(vm, run->io.port, load_data(data, run->io.size));
+		status = port_out(vcpu->vm, &out, run->io.port,
+				  load_data(data, run->io.size));
 		if (status >= 0)
-			return status;
+			break;
+	}
+	out_flush(&out);
+	if (status < 0)
+		return -1;
+	vcpu->end = VCPU_DEBUG_EXIT;
+	return status;
+}
+
+static bool in_mmio_scratch(uint64_t gpa, uint32_t len)
+{
+	return gpa >= MMIO_SCRATCH_BASE &&
+	       gpa - MMIO_SCRATCH_BASE + len <= MMIO_SCRATCH_SIZE;
+}
+
+/*
+ * The scratch bank keeps what is written, byte for byte, so a read returns
+ * the little-endian value last stored there; elsewhere there is no device.
+ */
+static int handle_mmio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct vm *vm = vcpu->vm;
+	uint32_t len = run->mmio.len < 8 ? run->mmio.len : 8;
+	uint64_t gpa = run->mmio.phys_addr;
+
+	if (in_mmio_scratch(gpa, len)) {
+		uint8_t *reg = vm->mmio_scratch + (gpa - MMIO_SCRATCH_BASE);
+
+		if (run->mmio.is_write)
+			memcpy(reg, run->mmio.data, len);
+		else
+			memcpy(run->mmio.data, reg, len);
+	} else if (run->mmio.is_write) {
+		vm->mmio_ignored_writes++;
+	} else {
+		vm->mmio_unanswered_reads++;
+		memset(run->mmio.data, 0xff, len);
 	}
 	return -1;
 }
 
-static int guest_failed_entry(struct vm *vm)
+/* Bit 31 set: the basic reason of a failed entry; else VMfail's error. */
+void describe_entry_failure(uint64_t reason, char *buf, size_t size)
 {
-	error_msg("the vCPU could not enter the guest (KVM_EXIT_FAIL_ENTRY): hardware entry failure reason 0x%llx on CPU %u",
-		  (unsigned long long)vm->run->fail_entry.hardware_entry_failure_reason,
-		  vm->run->fail_entry.cpu);
-	return EXIT_FAILED;
+	const char *name;
+
+	if (reason & VMX_EXIT_REASON_ENTRY_FAILURE) {
+		name = vmx_exit_reason_name(vmx_exit_basic_reason(reason));
+		snprintf(buf, size, "VM entry failed (bit 31), basic exit reason %u %s",
+			 vmx_exit_basic_reason(reason), name ? name : "(not in the SDM)");
+		return;
+	}
+	name = vmx_insn_error_name(reason);
+	snprintf(buf, size, "VM-instruction error %" PRIu64 "%s%s%s", reason,
+		 name ? " (" : "", name ? name : "", name ? ")" : "");
 }
 
-static int guest_internal_error(struct vm *vm)
+static int failed(struct vcpu *vcpu, int status)
+{
+	vcpu->end = VCPU_FAILED;
+	return status;
+}
+
+static int guest_failed_entry(struct vcpu *vcpu)
+{
+	uint64_t reason = vcpu->run->fail_entry.hardware_entry_failure_reason;
+	char what[160], qual[200] = "";
+
+	describe_entry_failure(reason, what, sizeof(what));
+	if (vcpu->info && vcpu->info->magic == VMXLAB_EXIT_INFO_MAGIC) {
+		int n = snprintf(qual, sizeof(qual), "; qualification 0x%llx: ",
+				 (unsigned long long)vcpu->info->qualification);
+
+		vmx_exit_describe(qual + n, sizeof(qual) - n, vcpu->info->exit_reason,
+				  vcpu->info->qualification);
+	}
+	error_msg("the vCPU could not enter the guest (KVM_EXIT_FAIL_ENTRY): hardware entry failure reason 0x%" PRIx64 " (%s) on CPU %u%s",
+		  reason, what, vcpu->run->fail_entry.cpu, qual);
+	return failed(vcpu, EXIT_FAILED);
+}
+
+static int guest_internal_error(struct vcpu *vcpu)
 {
 	static const char *const why[] = {
 		[KVM_INTERNAL_ERROR_EMULATION] = "KVM failed to emulate an instruction",
 		[KVM_INTERNAL_ERROR_SIMUL_EX] = "an exception came while delivering another",
 		[KVM_INTERNAL_ERROR_DELIVERY_EV] = "KVM could not deliver an event",
+		[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "an exit the kernel does not handle",
 	};
-	uint32_t sub = vm->run->internal.suberror;
+	const struct kvm_run *run = vcpu->run;
+	uint32_t sub = run->internal.suberror, i, n;
+	char data[16 * 20] = "";
+	size_t len = 0;
 
-	error_msg("KVM could not go on with the guest (KVM_EXIT_INTERNAL_ERROR, suberror %u: %s) at rip 0x%" PRIx64,
+	n = run->internal.ndata;
+	if (n > ARRAY_SIZE(run->internal.data))
+		n = ARRAY_SIZE(run->internal.data);
+	for (i = 0; i < n; i++)
+		len += snprintf(data + len, sizeof(data) - len, " 0x%llx",
+				(unsigned long long)run->internal.data[i]);
+	error_msg("the device could not go on with the guest (KVM_EXIT_INTERNAL_ERROR, suberror %u: %s) at rip 0x%" PRIx64 "; %u data word(s)%s%s",
 		  sub, sub < ARRAY_SIZE(why) && why[sub] ? why[sub] : "see KVM's API documentation",
-		  guest_rip(vm));
-	return EXIT_FAILED;
+		  vcpu_rip(vcpu), run->internal.ndata, n ? ":" : "", data);
+	return failed(vcpu, EXIT_FAILED);
 }
 
-static int guest_mmio(struct vm *vm)
+int handle_exit(struct vcpu *vcpu)
 {
-	error_msg("the guest %s guest-physical address 0x%llx, outside its memory, where no device is (KVM_EXIT_MMIO) at rip 0x%" PRIx64,
-		  vm->run->mmio.is_write ? "wrote" : "read",
-		  (unsigned long long)vm->run->mmio.phys_addr, guest_rip(vm));
-	return EXIT_FAILED;
-}
+	uint32_t reason = vcpu->run->exit_reason;
 
-int handle_exit(struct vm *vm)
-{
-	uint32_t reason = vm->run->exit_reason;
-
-	vm->exits[reason < EXIT_REASONS ? reason : EXIT_REASONS - 1]++;
+	vcpu->exits[reason < EXIT_REASONS ? reason : EXIT_REASONS - 1]++;
 	switch (reason) {
 	case KVM_EXIT_IO:
-		return handle_io(vm);
+		return handle_io(vcpu);
+	case KVM_EXIT_MMIO:
+		return handle_mmio(vcpu);
 	case KVM_EXIT_HLT:
+		vcpu->end = VCPU_HLT;
 		return EXIT_OK;
-	case KVM_EXIT_INTR:	/* a signal came; its handler (if any) ran */
-		return -1;
 	case KVM_EXIT_SHUTDOWN:
 		error_msg("guest triple-faulted (KVM_EXIT_SHUTDOWN)");
-		return RUN_EXIT_SHUTDOWN;
+		return failed(vcpu, RUN_EXIT_SHUTDOWN);
 	case KVM_EXIT_FAIL_ENTRY:
-		return guest_failed_entry(vm);
+		return guest_failed_entry(vcpu);
 	case KVM_EXIT_INTERNAL_ERROR:
-		return guest_internal_error(vm);
-	case KVM_EXIT_MMIO:
-		return guest_mmio(vm);
+		return guest_internal_error(vcpu);
 	default:
 		error_msg("the guest stopped with an exit this tool does not handle: %s (exit reason %u) at rip 0x%" PRIx64,
-			  exit_name(reason), reason, guest_rip(vm));
-		return EXIT_FAILED;
+			  kvm_exit_name(reason), reason, vcpu_rip(vcpu));
+		return failed(vcpu, EXIT_FAILED);
 	}
-}
-
-static void trace_io(const struct kvm_run *run)
-{
-	const uint8_t *data = (const uint8_t *)run + run->io.data_offset;
-	uint32_t i;
-
-	fprintf(stderr, " %s port 0x%04x size %u",
-		run->io.direction == KVM_EXIT_IO_IN ? "in" : "out",
-		run->io.port, run->io.size);
-	if (run->io.count > 1)
-		fprintf(stderr, " count %u", run->io.count);
-	fprintf(stderr, " data");
-	for (i = 0; i < run->io.count && i < 8; i++, data += run->io.size)
-		fprintf(stderr, " 0x%0*x", run->io.size * 2,
-			load_data(data, run->io.size));
-	if (run->io.count > 8)
-		fprintf(stderr, " ...");
-}
-
-static void trace_mmio(const struct kvm_run *run)
-{
-	uint64_t value = 0;
-
-	memcpy(&value, run->mmio.data, run->mmio.len < 8 ? run->mmio.len : 8);
-	fprintf(stderr, " %s address 0x%llx size %u",
-		run->mmio.is_write ? "write" : "read",
-		(unsigned long long)run->mmio.phys_addr, run->mmio.len);
-	if (run->mmio.is_write)
-		fprintf(stderr, " data 0x%" PRIx64, value);
-}
-
-void trace_exit(struct vm *vm)
-{
-	const struct kvm_run *run = vm->run;
-
-	fflush(stdout);
-	fprintf(stderr, "exit: %s", exit_name(run->exit_reason));
-	if (run->exit_reason == KVM_EXIT_IO)
-		trace_io(run);
-	else if (run->exit_reason == KVM_EXIT_MMIO)
-		trace_mmio(run);
-	fprintf(stderr, " rip 0x%" PRIx64 "\n", guest_rip(vm));
-}
-
-void trace_summary(const struct vm *vm)
-{
-	char name[32];
-	const char *sep = "";
-	unsigned int i;
-
-	fflush(stdout);
-	fprintf(stderr, "ports: %lu write(s) ignored, %lu read(s) of unanswered ports\n",
-		vm->ignored_writes, vm->unanswered_reads);
-	fprintf(stderr, "exits:");
-	for (i = 0; i < EXIT_REASONS; i++) {
-		if (!vm->exits[i])
-			continue;
-		exit_short_name(i, name, sizeof(name));
-		fprintf(stderr, "%s %s %lu", sep, name, vm->exits[i]);
-		sep = ",";
-	}
-	fprintf(stderr, "\n");
 }

@@ -15,6 +15,7 @@ TESTS=$PWD
 VMXLAB=${VMXLAB:-$TESTS/../vmxlab}
 OUT=$TESTS/out
 FAKE=$TESTS/fakedev.so
+FAKE_KVM=$TESTS/fakekvm.so
 ENOENT_MSG="vmxlab: /nonexistent not found: load the module with 'modprobe vmxlab' (or 'insmod vmxlab.ko' from the build tree)"
 EBUSY_MSG="vmxlab: VMX is in use by another hypervisor (most likely kvm_intel with a VM running, or kvm_intel on a kernel that turns VMX on at load): stop its VMs or unload kvm_intel; the kernel log (dmesg) names the reason"
 failures=0
@@ -401,8 +402,9 @@ test_hold_forwards_signal() {
 }
 
 # vmxlab run, without a device that runs guests: its command line, and
-# the plain-words ends when the device is missing or runs no guests yet.
+# the plain-words ends when the device is missing or cannot make a VM.
 test_run() {
+	local mode bad
 	printf '\xf4' > "$OUT/hlt.bin"
 	run run-enoent run --device /nonexistent x.bin
 	expect_exit run/enoent-exit 3 run-enoent
@@ -410,10 +412,11 @@ test_run() {
 		"vmxlab: /nonexistent not found: load its module (vmxlab for /dev/vmxlab, kvm_intel for /dev/kvm)"
 	run run-enotty run --device /dev/null "$OUT/hlt.bin"
 	expect_exit run/not-kvm-api-exit 3 run-enotty
+	# fakedev.so answers KVM_CREATE_VM with ENOTTY.
 	run_fake run-no-vm run --device /fake/vmxlab "$OUT/hlt.bin"
-	expect_exit run/no-create-vm-exit 1 run-no-vm
-	expect_line run/no-create-vm-message "$OUT/run-no-vm.err" \
-		"vmxlab: /fake/vmxlab does not run guests yet (this vmxlab has no KVM_CREATE_VM); try --device /dev/kvm"
+	expect_exit run/create-vm-fails-exit 1 run-no-vm
+	expect_line run/create-vm-fails-message "$OUT/run-no-vm.err" \
+		"vmxlab: KVM_CREATE_VM on /fake/vmxlab failed: Inappropriate ioctl for device"
 	for mem in 12Q 32K 65537 2G 99999999999999999999G -1 empty; do
 		[ "$mem" != empty ] || mem=''
 		run run-bad-mem run --mem "$mem" --device /nonexistent x.bin
@@ -424,14 +427,378 @@ test_run() {
 	expect_exit run/mem-64K-accepted 3 run-good-mem
 	run run-good-mem run --mem 1G --device /nonexistent x.bin
 	expect_exit run/mem-1G-accepted 3 run-good-mem
-	run run-mode run --mode long --device /nonexistent x.bin
-	expect_exit run/mode-long-exit 2 run-mode
-	expect_line run/mode-long-message "$OUT/run-mode.err" \
-		"vmxlab: run: --mode long: not yet; only real mode runs so far"
+	for mode in real protected paged long; do
+		run run-mode run --mode "$mode" --device /nonexistent x.bin
+		expect_exit "run/mode-$mode-accepted" 3 run-mode
+	done
+	run run-mode run --mode virtual86 --device /nonexistent x.bin
+	expect_exit run/mode-unknown-exit 2 run-mode
+	expect_line run/mode-unknown-message "$OUT/run-mode.err" \
+		"vmxlab: run: --mode virtual86: unknown mode (real, protected, paged or long)"
+	run run-mode-mem run --mode long --mem 64K --device /nonexistent x.bin
+	expect_exit run/mode-long-64K-exit 2 run-mode-mem
+	expect_match run/mode-long-64K-message "$OUT/run-mode-mem.err" '^vmxlab: run: --mode long needs --mem 128K'
+	for bad in "--vcpus 0" "--vcpus 9" "--vcpus x" "--vcpus 1x" "--timeout 0" "--timeout x"; do
+		# shellcheck disable=SC2086 # an option and its value
+		run run-bad-num run $bad --device /nonexistent x.bin
+		expect_exit "run/bad-${bad#--}-exit" 2 run-bad-num
+	done
+	expect_line run/bad-number-message "$OUT/run-bad-num.err" \
+		"vmxlab: run: --timeout 'x': give a number from 1 to 86400"
+	run run-good-num run --vcpus 8 --timeout 5 --migrate --device /nonexistent x.bin
+	expect_exit run/vcpus-8-timeout-migrate-accepted 3 run-good-num
 	run run-noguest run --device /nonexistent
 	expect_exit run/no-guest-exit 2 run-noguest
 	run run-twoguests run --device /nonexistent a.bin b.bin
 	expect_exit run/two-guests-exit 2 run-twoguests
+}
+
+test_run_help() {
+	local f=$OUT/run-help.out
+	run run-help run --help
+	expect_exit run-help/exit 0 run-help
+	expect_match run-help/modes "$f" '^  real +16-bit real mode'
+	expect_match run-help/long-mode "$f" '^  long +64-bit mode'
+	expect_match run-help/reserved-region "$f" 'the top 64 KiB of guest memory'
+	expect_match run-help/mmio "$f" 'MMIO 0xD0000000-0xD0000FFF'
+	expect_match run-help/vcpus-rbx "$f" 'vCPU i has i in RBX'
+	expect_match run-help/elf "$f" 'PT_LOAD segment'
+	expect_match run-help/timeout "$f" '^  --timeout SECS'
+	expect_match run-help/migrate "$f" '^  --migrate'
+	expect_match run-help/status-5 "$f" '5 the guest triple-faulted'
+	expect_match run-help/status-6 "$f" '6 a signal or$'
+	if grep -q dump-setup "$f"; then
+		fail run-help/dump-setup-hidden "--dump-setup is in --help"
+	else
+		pass run-help/dump-setup-hidden
+	fi
+}
+
+# expect_gdt_matches NAME FILE: each segment register of the dump equals
+# the GDT descriptor its selector names (decoded here, independently).
+expect_gdt_matches() {
+	local err
+	if err=$(python3 - "$2" 2>&1 <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+gdt = {int(m[1]): int(m[2], 16) for m in (re.match(r"gdt\[(\d+)\]=0x(\w+)$", l) for l in lines) if m}
+seen = 0
+for l in lines:
+    m = re.match(r"(cs|ds|ss|tr): (.*)", l)
+    if not m:
+        continue
+    seen += 1
+    f = {k: int(v, 0) for k, v in (kv.split("=") for kv in m[2].split())}
+    d = gdt[f["selector"] >> 3]
+    g = d >> 55 & 1
+    limit = (d & 0xffff) | (d >> 48 & 0xf) << 16
+    got = dict(base=(d >> 16 & 0xffffff) | (d >> 56 & 0xff) << 24,
+               limit=(limit << 12 | 0xfff) if g else limit,
+               type=d >> 40 & 0xf, s=d >> 44 & 1, dpl=d >> 45 & 3,
+               present=d >> 47 & 1, l=d >> 53 & 1, db=d >> 54 & 1, g=g)
+    for k, v in got.items():
+        assert f[k] == v, f"{m[1]}.{k}: sregs {f[k]:#x}, gdt {v:#x}"
+assert seen == 4, f"{seen} segment lines"
+PY
+	); then
+		pass "$1"
+	else
+		fail "$1" "$(echo "$err" | tail -n 1)"
+	fi
+}
+
+# --dump-setup: the state run_setup.c gives the vCPU, values worked out
+# by hand from the SDM (Vol. 3A: segment descriptors, 32-bit and 4-level
+# paging).  If these fail, a guest starts in the wrong mode or faults.
+test_run_setup() {
+	local f
+	f=$OUT/setup-long.out
+	run setup-long run --dump-setup --mode long "$OUT/hlt.bin"
+	expect_exit setup/long-exit 0 setup-long
+	expect_line setup/long-crs "$f" "cr0=0x80010031 cr3=0xf1000 cr4=0x20 efer=0x500"
+	expect_line setup/long-cs "$f" \
+		"cs: selector=0x18 base=0x0 limit=0xffffffff type=11 present=1 dpl=0 db=0 s=1 l=1 g=1 avl=0 unusable=0"
+	expect_line setup/long-ss "$f" \
+		"ss: selector=0x10 base=0x0 limit=0xffffffff type=3 present=1 dpl=0 db=1 s=1 l=0 g=1 avl=0 unusable=0"
+	expect_line setup/busy-tss "$f" \
+		"tr: selector=0x20 base=0xf0100 limit=0x67 type=11 present=1 dpl=0 db=0 s=0 l=0 g=0 avl=0 unusable=0"
+	expect_match setup/ldt-unusable "$f" '^ldt: .* unusable=1$'
+	expect_line setup/gdt-code32 "$f" "gdt[1]=0x00cf9b000000ffff"
+	expect_line setup/gdt-data "$f" "gdt[2]=0x00cf93000000ffff"
+	expect_line setup/gdt-code64 "$f" "gdt[3]=0x00af9b000000ffff"
+	expect_line setup/gdt-tss "$f" "gdt[4]=0x00008b0f01000067"
+	expect_line setup/pml4 "$f" "pml4[0]=0x00000000000f2003 pml4[1]=0x0000000000000000"
+	expect_line setup/pdpt3 "$f" "pdpt[3]=0x00000000000f6003"
+	expect_line setup/pdpt4-empty "$f" "pdpt[4]=0x0000000000000000"
+	expect_line setup/pd-2048 "$f" "pd: 2048 entries present"
+	expect_line setup/pd-2m-pages "$f" \
+		"pd0[0]=0x0000000000000083 pd0[1]=0x0000000000200083 pd3[511]=0x00000000ffe00083"
+	expect_line setup/entry-stack "$f" "rip=0x1000 rsp=0x1000 rflags=0x2"
+	f=$OUT/setup-paged.out
+	run setup-paged run --dump-setup --mode paged --mem 128K "$OUT/hlt.bin"
+	expect_line setup/paged-crs "$f" "cr0=0x80010031 cr3=0x11000 cr4=0x10 efer=0x0"
+	expect_line setup/paged-cs "$f" \
+		"cs: selector=0x8 base=0x0 limit=0xffffffff type=11 present=1 dpl=0 db=1 s=1 l=0 g=1 avl=0 unusable=0"
+	expect_line setup/paged-pd "$f" "pd: 1024 entries present"
+	expect_line setup/paged-4m-pages "$f" "pd[1023]=0xffc00083"
+	expect_line setup/paged-tss-base "$f" "gdt[4]=0x00008b0101000067"
+	f=$OUT/setup-prot.out
+	run setup-prot run --dump-setup --mode protected "$OUT/hlt.bin"
+	expect_line setup/protected-crs "$f" "cr0=0x31 cr3=0x0 cr4=0x0 efer=0x0"
+	expect_count setup/protected-no-paging "$f" "pd" 0
+	expect_gdt_matches setup/gdt-matches-sregs-long "$OUT/setup-long.out"
+	expect_gdt_matches setup/gdt-matches-sregs-paged "$OUT/setup-paged.out"
+}
+
+# The loader: ELF and flat images, and every refusal in plain words.
+test_run_load() {
+	local e=$TESTS/make_elf.py
+	"$e" "$OUT/e64.elf" 64 62 0x200000 0x200000:0x100:0x3000 0x300000:0:0
+	run load-e64 run --dump-setup --mode long --mem 4M "$OUT/e64.elf"
+	expect_exit load/elf64-exit 0 load-e64
+	expect_line load/elf64-range "$OUT/load-e64.out" "image: elf 0x200000-0x203000 entry 0x200000"
+	"$e" "$OUT/e32.elf" 32 3 0x1000 0x1000:0x10:0x10 0x8000:0x20:0x40
+	run load-e32 run --dump-setup --mode protected "$OUT/e32.elf"
+	expect_line load/elf32-range "$OUT/load-e32.out" "image: elf 0x1000-0x8040 entry 0x1000"
+	"$e" "$OUT/arm.elf" 32 40 0x1000 0x1000:4:4
+	run load-arm run --dump-setup "$OUT/arm.elf"
+	expect_exit load/not-x86-exit 1 load-arm
+	expect_line load/not-x86-message "$OUT/load-arm.err" \
+		"vmxlab: the guest $OUT/arm.elf is an ELF32 file for machine 40, not x86 (EM_386 = 3)"
+	"$e" "$OUT/be.elf" 32 3 0x1000 0x1000:4:4 --big-endian
+	run load-be run --dump-setup "$OUT/be.elf"
+	expect_exit load/big-endian-exit 1 load-be
+	expect_match load/big-endian-message "$OUT/load-be.err" 'not a little-endian ELF32 or ELF64'
+	"$e" "$OUT/dyn.elf" 64 62 0x1000 0x1000:4:4 --type=3
+	run load-dyn run --dump-setup "$OUT/dyn.elf"
+	expect_exit load/not-executable-exit 1 load-dyn
+	"$e" "$OUT/out.elf" 32 3 0x1000 0x1000:4:4 0xff000:4:0x2000
+	run load-out run --dump-setup "$OUT/out.elf"
+	expect_exit load/outside-memory-exit 1 load-out
+	expect_line load/outside-memory-message "$OUT/load-out.err" \
+		"vmxlab: the guest $OUT/out.elf: ELF segment 1 at 0xff000-0x100fff lies outside guest memory (0-0xfffff; see --mem)"
+	"$e" "$OUT/res.elf" 32 3 0x1000 0xef000:0x10:0x1001
+	run load-res run --dump-setup --mode paged "$OUT/res.elf"
+	expect_exit load/reserved-overlap-exit 1 load-res
+	expect_match load/reserved-overlap-message "$OUT/load-res.err" \
+		'ELF segment 0 at 0xef000-0xf0000 overlaps the top 64 KiB of guest memory \(0xf0000-0xfffff\)'
+	run load-res-real run --dump-setup --mode real "$OUT/res.elf"
+	expect_exit load/real-mode-has-no-reserved-region 0 load-res-real
+	"$e" "$OUT/hi.elf" 64 62 0x20000 0x20000:4:4
+	run load-hi run --dump-setup "$OUT/hi.elf"
+	expect_exit load/real-entry-above-64K-exit 1 load-hi
+	expect_match load/real-entry-above-64K-message "$OUT/load-hi.err" 'real mode starts below 0x10000'
+	"$e" "$OUT/dmg.elf" 64 62 0x1000 0x1000:4:2
+	run load-dmg run --dump-setup --mode long "$OUT/dmg.elf"
+	expect_exit load/filesz-above-memsz-exit 1 load-dmg
+	"$e" "$OUT/none.elf" 64 62 0x1000
+	run load-none run --dump-setup --mode long "$OUT/none.elf"
+	expect_exit load/no-load-segment-exit 1 load-none
+	head -c 61440 /dev/zero > "$OUT/flat60k.bin"
+	run load-flat60k run --dump-setup "$OUT/flat60k.bin"
+	expect_line load/flat-ends-at-64K "$OUT/load-flat60k.out" "image: flat 0x1000-0x10000 entry 0x1000"
+	head -c 61441 /dev/zero > "$OUT/flat-big.bin"
+	run load-flat-big run --dump-setup "$OUT/flat-big.bin"
+	expect_exit load/flat-real-above-64K-exit 1 load-flat-big
+	run load-flat-prot run --dump-setup --mode protected "$OUT/flat-big.bin"
+	expect_exit load/flat-protected-above-64K-ok 0 load-flat-prot
+	run load-flat-res run --dump-setup --mode protected --mem 128K "$OUT/flat-big.bin"
+	expect_exit load/flat-into-reserved-exit 1 load-flat-res
+	expect_match load/flat-into-reserved-message "$OUT/load-flat-res.err" \
+		"at most 61440 bytes .* must end below 0x10000, where the tool's tables start"
+	: > "$OUT/empty.bin"
+	run load-empty run --dump-setup "$OUT/empty.bin"
+	expect_exit load/empty-exit 1 load-empty
+	run load-missing run --dump-setup "$OUT/no-such.bin"
+	expect_exit load/missing-exit 1 load-missing
+}
+
+# run_kvm NAME DEVICE SCRIPT ARGS...: vmxlab run against fakekvm.so, a
+# scripted KVM-API device ($OUT/NAME.log: what the device was told).
+run_kvm() {
+	local name=$1 dev=$2 script=$3
+	shift 3
+	rm -f "$OUT/$name.log"
+	FAKE_KVM_SCRIPT=$script FAKE_KVM_LOG=$OUT/$name.log LD_PRELOAD=$FAKE_KVM \
+		"$VMXLAB" run --device "/fakekvm/$dev" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
+	rc=$?
+}
+
+# expect_tail NAME FILE LINES...: the last lines of FILE are LINES, in
+# this order (hex values as X).
+expect_tail() {
+	local name=$1 file=$2 n got
+	shift 2
+	n=$#
+	got=$(tail -n "$n" "$file" | sed 's/=0x[0-9a-f]*/=X/g')
+	if [ "$got" = "$(printf '%s\n' "$@")" ]; then
+		pass "$name"
+	else
+		fail "$name" "last lines '$(echo "$got" | tr '\n' '|')'"
+	fi
+}
+
+# The run loop, the devices and --trace, on the scripted device.  If these
+# fail, a guest's port or MMIO access gets a wrong answer or is lost.
+test_run_devices() {
+	local s=$OUT/devices.script f=$OUT/kvm-dev
+	printf '%s\n' 'outs 0xe9 Hello' 'out 0x3f8 1 0x0a' 'out 0x510 4 0x12345678' \
+		'in 0x510 4 1' 'in 0x3fd 1 1' 'in 0x60 2 2' 'out 0x80 1 1' \
+		'mmio-write 0xd0000010 4 0xcafef00d' 'mmio-read 0xd0000010 4' \
+		'mmio-read 0xd0000012 2' 'mmio-write 0xd0000ff8 8 0x1122334455667788' \
+		'mmio-read 0xd0000ffc 4' 'mmio-read 0xe0000000 4' \
+		'mmio-write 0xe0000000 4 5' 'out 0xf4 1 0xa5' > "$s"
+	run_kvm kvm-dev vmxlab "$s" --trace --mode long "$OUT/hlt.bin"
+	expect_exit run-kvm/debug-exit-status-0x25 37 kvm-dev
+	if [ "$(cat "$f.out")" = Hello ]; then
+		pass run-kvm/rep-outsb-and-com1
+	else
+		fail run-kvm/rep-outsb-and-com1 "stdout '$(head -c 100 "$f.out")'"
+	fi
+	expect_line run-kvm/sregs-long "$f.log" \
+		"vcpu0 sregs cr0=0x80010031 cr3=0xf1000 cr4=0x20 efer=0x500 cs=0x18 tr=0x20 ldt.unusable=1"
+	expect_line run-kvm/regs "$f.log" "vcpu0 regs rip=0x1000 rsp=0x1000 rbx=0x0"
+	expect_line run-kvm/scratch-port "$f.log" "vcpu0 in 0x510 = 0x12345678"
+	expect_line run-kvm/com1-lsr "$f.log" "vcpu0 in 0x3fd = 0x60"
+	expect_count run-kvm/rep-insw-ones "$f.log" "vcpu0 in 0x60 = 0xffff" 2
+	expect_line run-kvm/mmio-scratch "$f.log" "vcpu0 mmio-read 0xd0000010 = 0xcafef00d"
+	expect_line run-kvm/mmio-scratch-le "$f.log" "vcpu0 mmio-read 0xd0000012 = 0xcafe"
+	expect_line run-kvm/mmio-scratch-top "$f.log" "vcpu0 mmio-read 0xd0000ffc = 0x11223344"
+	expect_line run-kvm/mmio-elsewhere-ones "$f.log" "vcpu0 mmio-read 0xe0000000 = 0xffffffff"
+	expect_line run-kvm/trace-string-io "$f.err" \
+		"exit: KVM_EXIT_IO out port 0x00e9 size 1 count 5 data 0x48 0x65 0x6c 0x6c 0x6f rip 0x1002"
+	expect_line run-kvm/trace-in-data "$f.err" \
+		"exit: KVM_EXIT_IO in port 0x0510 size 4 count 1 data 0x12345678 rip 0x1008"
+	expect_line run-kvm/trace-mmio-read-data "$f.err" \
+		"exit: KVM_EXIT_MMIO read address 0xd0000010 len 4 data 0xcafef00d rip 0x1012"
+	expect_line run-kvm/trace-vmx-exit "$f.err" \
+		"  vmx exit: IO_INSTRUCTION: rep outs 1 byte to port 0xe9 (reason 0x1e, qualification 0xe90030) rip 0x1002"
+	expect_line run-kvm/ports-counted "$f.err" "ports: 1 write(s) ignored, 2 read(s) of unanswered ports"
+	expect_line run-kvm/mmio-counted "$f.err" "mmio: 1 write(s) ignored, 1 read(s) of unanswered addresses"
+	expect_tail run-kvm/summary-last-lines "$f.err" \
+		"regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"vmx exits: io_instruction 8, ept_violation 7" \
+		"exits: io 8, mmio 7"
+	# On KVM there is no vmxlab_exit_info: no "vmx" lines at all.
+	run_kvm kvm-plain kvm "$s" --trace "$OUT/hlt.bin"
+	expect_exit run-kvm/plain-kvm-exit 37 kvm-plain
+	expect_count run-kvm/plain-kvm-no-vmx-lines "$OUT/kvm-plain.err" "vmx exit" 0
+	expect_tail run-kvm/plain-kvm-last-lines "$OUT/kvm-plain.err" \
+		"regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"exits: io 8, mmio 7"
+	printf 'hlt\n' > "$OUT/hlt.script"
+	run_kvm kvm-hlt kvm "$OUT/hlt.script" "$OUT/hlt.bin"
+	expect_exit run-kvm/hlt-exit-0 0 kvm-hlt
+	if [ -s "$OUT/kvm-hlt.err" ]; then
+		fail run-kvm/hlt-quiet "stderr: $(head -c 200 "$OUT/kvm-hlt.err")"
+	else
+		pass run-kvm/hlt-quiet
+	fi
+	FAKE_KVM_NO_VM=1 run_kvm kvm-novm kvm "$OUT/hlt.script" "$OUT/hlt.bin"
+	expect_exit run-kvm/create-vm-fails-exit 1 kvm-novm
+	expect_line run-kvm/create-vm-fails-message "$OUT/kvm-novm.err" \
+		"vmxlab: KVM_CREATE_VM on /fakekvm/kvm failed: No such device"
+}
+
+# Ends other than HLT and a debug exit: a status and a message each.
+test_run_ends() {
+	printf 'outs 0xe9 x\nshutdown\n' > "$OUT/sd.script"
+	run_kvm kvm-sd vmxlab "$OUT/sd.script" --trace "$OUT/hlt.bin"
+	expect_exit run-end/shutdown-exit-5 5 kvm-sd
+	expect_line run-end/shutdown-message "$OUT/kvm-sd.err" "vmxlab: guest triple-faulted (KVM_EXIT_SHUTDOWN)"
+	expect_tail run-end/shutdown-summary "$OUT/kvm-sd.err" \
+		"vmx exits: triple_fault 1, io_instruction 1" "exits: io 1, shutdown 1"
+	printf 'fail-entry 0x80000021\n' > "$OUT/fe.script"
+	run_kvm kvm-fe vmxlab "$OUT/fe.script" "$OUT/hlt.bin"
+	expect_exit run-end/fail-entry-exit-1 1 kvm-fe
+	expect_line run-end/fail-entry-message "$OUT/kvm-fe.err" \
+		"vmxlab: the vCPU could not enter the guest (KVM_EXIT_FAIL_ENTRY): hardware entry failure reason 0x80000021 (VM entry failed (bit 31), basic exit reason 33 ENTRY_FAIL_GUEST_STATE) on CPU 1; qualification 0x0: VM-entry failure: ENTRY_FAIL_GUEST_STATE (invalid guest state)"
+	printf 'fail-entry 7\n' > "$OUT/fe7.script"
+	run_kvm kvm-fe7 kvm "$OUT/fe7.script" "$OUT/hlt.bin"
+	expect_match run-end/fail-entry-vmfail-message "$OUT/kvm-fe7.err" \
+		'hardware entry failure reason 0x7 \(VM-instruction error 7 .*\) on CPU 1$'
+	printf 'internal 1 0x10 0x20\n' > "$OUT/ie.script"
+	run_kvm kvm-ie kvm "$OUT/ie.script" "$OUT/hlt.bin"
+	expect_exit run-end/internal-error-exit-1 1 kvm-ie
+	expect_match run-end/internal-error-message "$OUT/kvm-ie.err" \
+		'KVM_EXIT_INTERNAL_ERROR, suberror 1: .* 2 data word\(s\): 0x10 0x20$'
+	printf 'exit 4\n' > "$OUT/dbg.script"
+	run_kvm kvm-dbg kvm "$OUT/dbg.script" "$OUT/hlt.bin"
+	expect_exit run-end/unhandled-exit-1 1 kvm-dbg
+	expect_match run-end/unhandled-message "$OUT/kvm-dbg.err" 'an exit this tool does not handle: KVM_EXIT_DEBUG'
+}
+
+# Several vCPUs: RBX, the status rule, one vCPU's triple fault ends all.
+test_run_vcpus() {
+	printf '0:out 0xf4 1 0\n1:outs 0xe9 one\n1:out 0xf4 1 33\n2:hlt\n' > "$OUT/v.script"
+	run_kvm kvm-v kvm "$OUT/v.script" --vcpus 3 --trace --mode protected "$OUT/hlt.bin"
+	expect_exit run-vcpus/first-nonzero-status 33 kvm-v
+	expect_line run-vcpus/rbx-is-id "$OUT/kvm-v.log" "vcpu2 regs rip=0x1000 rsp=0x1000 rbx=0x2"
+	expect_count run-vcpus/every-vcpu-in-mode "$OUT/kvm-v.log" "sregs cr0=0x31 " 3
+	expect_line run-vcpus/output "$OUT/kvm-v.out" "one"
+	expect_line run-vcpus/ends "$OUT/kvm-v.err" "vcpu1: debug exit, status 33"
+	expect_match run-vcpus/trace-names-vcpu "$OUT/kvm-v.err" '^vcpu1 exit: KVM_EXIT_IO out port 0x00e9'
+	expect_tail run-vcpus/last-lines "$OUT/kvm-v.err" \
+		"vcpu2 regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"vcpu1 regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"exits: io 3, hlt 1"
+	printf '0:block\n1:block\n2:shutdown\n' > "$OUT/vsd.script"
+	run_kvm kvm-vsd kvm "$OUT/vsd.script" --vcpus 3 --timeout 20 "$OUT/hlt.bin"
+	expect_exit run-vcpus/triple-fault-ends-all 5 kvm-vsd
+}
+
+# wait_log FILE TEXT: up to 5 s for the scripted device to log TEXT.
+wait_log() {
+	local i
+	for i in $(seq 50); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A signal stops a running guest: status 6, KVM_EXIT_INTR, every vCPU.
+test_run_signals() {
+	local sig pid
+	printf 'in 0x510 1 1\nblock\n' > "$OUT/blk.script"
+	for sig in INT TERM; do
+		rm -f "$OUT/sig.log"
+		FAKE_KVM_SCRIPT=$OUT/blk.script FAKE_KVM_LOG=$OUT/sig.log LD_PRELOAD=$FAKE_KVM \
+			"$VMXLAB" run --device /fakekvm/kvm --vcpus 2 --trace "$OUT/hlt.bin" \
+			> "$OUT/sig.out" 2> "$OUT/sig.err" &
+		pid=$!
+		wait_log "$OUT/sig.log" "vcpu1 in 0x510"
+		wait_log "$OUT/sig.log" "vcpu0 in 0x510"
+		sleep 0.2
+		kill -"$sig" "$pid"
+		wait "$pid"
+		rc=$?
+		expect_exit "run-signal/sig$sig-exit-6" 6 sig
+		expect_line "run-signal/sig$sig-message" "$OUT/sig.err" \
+			"vmxlab: guest stopped by signal SIG$sig (KVM_EXIT_INTR)"
+		expect_tail "run-signal/sig$sig-both-vcpus-intr" "$OUT/sig.err" "exits: io 2, intr 2"
+	done
+	run_kvm kvm-timeout kvm "$OUT/blk.script" --timeout 1 "$OUT/hlt.bin"
+	expect_exit run-signal/timeout-exit-6 6 kvm-timeout
+	expect_line run-signal/timeout-message "$OUT/kvm-timeout.err" \
+		"vmxlab: guest stopped by the --timeout of 1 s (SIGALRM, KVM_EXIT_INTR)"
+	run_kvm kvm-migrate kvm "$OUT/blk.script" --timeout 1 --migrate --vcpus 2 --trace "$OUT/hlt.bin"
+	expect_exit run-signal/migrate-timeout-exit-6 6 kvm-migrate
+	if [ "$(nproc)" -gt 1 ]; then
+		expect_match run-migrate/moves "$OUT/kvm-migrate.err" '^migrations: [1-9][0-9]*$'
+	else
+		expect_match run-migrate/one-cpu "$OUT/kvm-migrate.err" '^migrate: .*one CPU only'
+	fi
+	expect_tail run-migrate/regs-then-exits "$OUT/kvm-migrate.err" \
+		"vcpu1 regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"regs: rax=X rbx=X rcx=X rdx=X rsi=X rdi=X rsp=X rbp=X rip=X rflags=X" \
+		"exits: io 2, intr 2"
+	if [ "$(nproc)" -le 1 ] || tail -n 4 "$OUT/kvm-migrate.err" | head -n 1 | grep -q '^migrations: '; then
+		pass run-migrate/migrations-line-before-regs
+	else
+		fail run-migrate/migrations-line-before-regs "no 'migrations:' line just before the regs lines"
+	fi
 }
 
 main() {
@@ -457,6 +824,17 @@ main() {
 	test_fake_cpus
 	test_fake_hold
 	test_run
+	test_run_help
+	test_run_setup
+	test_run_load
+	if [ -f "$FAKE_KVM" ]; then
+		test_run_devices
+		test_run_ends
+		test_run_vcpus
+		test_run_signals
+	else
+		fail run-kvm "$FAKE_KVM not built (make -C tools test builds it)"
+	fi
 	[ "$failures" -eq 0 ]
 }
 

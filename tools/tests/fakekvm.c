@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A scripted stand-in for a KVM-API device, loaded with LD_PRELOAD by the
+ * tool tests so that `vmxlab run`'s run loop (devices, exits, --trace,
+ * vCPU threads, signals) runs on a host without VT-x.  It runs no guest:
+ * each KVM_RUN returns the next exit of a script.
+ *
+ * Paths: /fakekvm/kvm behaves as KVM; /fakekvm/vmxlab also fills
+ * struct vmxlab_exit_info past kvm_run, as vmxlab does.
+ *
+ * $FAKE_KVM_SCRIPT names the script, one exit per line, for every vCPU,
+ * or for vCPU N only when the line starts with "N:":
+ *   out PORT SIZE VALUE...   port output, one element per VALUE
+ *   outs PORT TEXT           a string output (size 1, count = length)
+ *   in PORT SIZE COUNT       port input (what the tool stored is logged)
+ *   mmio-write GPA LEN VALUE, mmio-read GPA LEN (the data read is logged)
+ *   hlt | shutdown | fail-entry REASON | internal SUBERROR WORD...
+ *   exit N                   any exit reason number
+ *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
+ * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
+ * per thing the tool told the device (registers set, data read back).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vmxlab/uapi.h>
+
+#define MAX_FDS		64
+#define MAX_VCPUS	8
+#define RUN_SIZE	(3 * 4096)
+#define IO_PAGE		4096
+
+enum fd_kind { FD_NONE, FD_SYS, FD_VM, FD_VCPU };
+
+struct fake_vcpu {
+	int id;
+	struct kvm_run *run;
+	struct kvm_regs regs;
+	unsigned int line;	/* next script line */
+	int pending_log;	/* 1: log the IN/MMIO data at the next KVM_RUN */
+};
+
+static enum fd_kind kinds[MAX_FDS];
+static struct fake_vcpu *vcpu_of[MAX_FDS];
+static struct fake_vcpu vcpus[MAX_VCPUS];
+static int is_vmxlab;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void log_line(const char *fmt, ...)
+{
+	const char *path = getenv("FAKE_KVM_LOG");
+	FILE *f;
+	va_list ap;
+
+	if (!path)
+		return;
+	pthread_mutex_lock(&log_lock);
+	f = fopen(path, "a");
+	if (f) {
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fputc('\n', f);
+		fclose(f);
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static int new_fd(enum fd_kind kind)
+{
+	static int (*real_open)(const char *, int, ...);
+	int fd;
+
+	if (!real_open)
+		real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	fd = real_open("/dev/null", O_RDWR);
+	if (fd >= 0 && fd < MAX_FDS)
+		kinds[fd] = kind;
+	return fd;
+}
+
+#define OPEN_WRAPPER(fn)						\
+int fn(const char *path, int flags, ...)				\
+{									\
+	static int (*real)(const char *, int, ...);			\
+	mode_t mode = 0;						\
+	va_list ap;							\
+									\
+	if (!strncmp(path, "/fakekvm/", 9)) {				\
+		is_vmxlab = !strcmp(path, "/fakekvm/vmxlab");		\
+		return new_fd(FD_SYS);					\
+	}								\
+	if (!real)							\
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #fn); \
+	va_start(ap, flags);						\
+	if (flags & (O_CREAT | O_TMPFILE))				\
+		mode = va_arg(ap, mode_t);				\
+	va_end(ap);							\
+	return real(path, flags, mode);					\
+}
+
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+	void *p;
+
+	if (!real)
+		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	if (fd < 0 || fd >= MAX_FDS || kinds[fd] != FD_VCPU)
+		return real(addr, len, prot, flags, fd, off);
+	p = real(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		vcpu_of[fd]->run = p;
+		if (is_vmxlab)
+			((struct vmxlab_exit_info *)((char *)p + VMXLAB_EXIT_INFO_OFFSET))->magic =
+				VMXLAB_EXIT_INFO_MAGIC;
+	}
+	return p;
+}
+
+/* Line @n of the script meant for vCPU @id, or NULL after the last. */
+static char *script_line(int id, unsigned int *n, char *buf, size_t size)
+{
+	const char *path = getenv("FAKE_KVM_SCRIPT");
+	FILE *f = path ? fopen(path, "r") : NULL;
+	unsigned int i = 0;
+	char *line = NULL;
+
+	while (f && fgets(buf, size, f)) {
+		char *p = buf;
+
+		buf[strcspn(buf, "\n")] = '\0';
+		if (p[0] >= '0' && p[0] <= '9' && p[1] == ':') {
+			if (p[0] - '0' != id)
+				continue;
+			p += 2;
+		}
+		if (i++ == *n) {
+			line = p;
+			(*n)++;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return line;
+}
+
+static void vmx_exit(struct fake_vcpu *v, unsigned int reason, unsigned long long qual)
+{
+	struct vmxlab_exit_info *info;
+
+	if (!is_vmxlab)
+		return;
+	info = (void *)((char *)v->run + VMXLAB_EXIT_INFO_OFFSET);
+	info->exit_reason = reason;
+	info->qualification = qual;
+	info->guest_rip = v->regs.rip;
+	info->exits[reason & 0xffff]++;
+}
+
+static void set_io(struct fake_vcpu *v, int in, unsigned int port,
+		   unsigned int size, unsigned int count)
+{
+	struct kvm_run *run = v->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.count = count;
+	run->io.data_offset = IO_PAGE;
+	/* I/O qualification: size - 1, direction, string, port (SDM Vol. 3C). */
+	vmx_exit(v, 30, (size - 1) | (in ? 8 : 0) | (count > 1 ? 0x30 : 0) |
+		 ((unsigned long long)port << 16));
+}
+
+static int block(struct fake_vcpu *v)
+{
+	struct timespec second = { 1, 0 };
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		if (v->run->immediate_exit || nanosleep(&second, NULL))
+			break;
+	}
+	vmx_exit(v, 1, 0);
+	v->run->exit_reason = KVM_EXIT_INTR;
+	return fail(EINTR);
+}
+
+/* The data the tool answered to the previous IN or MMIO read. */
+static void log_answer(struct fake_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	unsigned char *d = (unsigned char *)run + IO_PAGE;
+	unsigned long long value = 0;
+	unsigned int i;
+
+	if (run->exit_reason == KVM_EXIT_IO) {
+		for (i = 0; i < run->io.count; i++, d += run->io.size) {
+			value = 0;
+			memcpy(&value, d, run->io.size);
+			log_line("vcpu%d in 0x%x = 0x%llx", v->id, run->io.port, value);
+		}
+	} else {
+		memcpy(&value, run->mmio.data, run->mmio.len);
+		log_line("vcpu%d mmio-read 0x%llx = 0x%llx", v->id,
+			 (unsigned long long)run->mmio.phys_addr, value);
+	}
+}
+
+static void set_mmio(struct fake_vcpu *v, int write, char *args)
+{
+	struct kvm_run *run = v->run;
+	unsigned long long value = 0;
+
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = strtoull(strtok(args, " "), NULL, 0);
+	run->mmio.len = strtoul(strtok(NULL, " "), NULL, 0);
+	run->mmio.is_write = write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (write) {
+		value = strtoull(strtok(NULL, " "), NULL, 0);
+		memcpy(run->mmio.data, &value, run->mmio.len);
+	}
+	vmx_exit(v, 48, write ? 2 : 1);
+}
+
+static void set_out(struct fake_vcpu *v, char *args, int string)
+{
+	unsigned char *d = (unsigned char *)v->run + IO_PAGE;
+	unsigned int port = strtoul(strtok(args, " "), NULL, 0), size = 1, n = 0;
+	char *tok;
+
+	if (string) {
+		tok = strtok(NULL, "");
+		n = strlen(tok);
+		memcpy(d, tok, n);
+	} else {
+		size = strtoul(strtok(NULL, " "), NULL, 0);
+		while ((tok = strtok(NULL, " "))) {
+			unsigned long value = strtoul(tok, NULL, 0);
+
+			memcpy(d + n++ * size, &value, size);
+		}
+	}
+	set_io(v, 0, port, size, n);
+}
+
+static void set_internal(struct fake_vcpu *v, char *args)
+{
+	struct kvm_run *run = v->run;
+	char *tok;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = strtoul(strtok(args, " "), NULL, 0);
+	run->internal.ndata = 0;
+	while ((tok = strtok(NULL, " ")) && run->internal.ndata < 16)
+		run->internal.data[run->internal.ndata++] = strtoull(tok, NULL, 0);
+}
+
+static int kvm_run(struct fake_vcpu *v)
+{
+	char buf[512], *line, *op, *args;
+
+	if (v->pending_log)
+		log_answer(v);
+	v->pending_log = 0;
+	if (v->run->immediate_exit) {
+		v->run->exit_reason = KVM_EXIT_INTR;
+		return fail(EINTR);
+	}
+	line = script_line(v->id, &v->line, buf, sizeof(buf));
+	v->regs.rip += 2;
+	op = line ? strtok(line, " ") : "hlt";
+	args = strtok(NULL, "");
+	if (!strcmp(op, "out") || !strcmp(op, "outs")) {
+		set_out(v, args, op[3] == 's');
+	} else if (!strcmp(op, "in")) {
+		unsigned int port = strtoul(strtok(args, " "), NULL, 0);
+		unsigned int size = strtoul(strtok(NULL, " "), NULL, 0);
+
+		set_io(v, 1, port, size, strtoul(strtok(NULL, " "), NULL, 0));
+		memset((char *)v->run + IO_PAGE, 0xaa, size * v->run->io.count);
+		v->pending_log = 1;
+	} else if (!strcmp(op, "mmio-write") || !strcmp(op, "mmio-read")) {
+		set_mmio(v, op[5] == 'w', args);
+		v->pending_log = op[5] == 'r';
+	} else if (!strcmp(op, "shutdown")) {
+		v->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		vmx_exit(v, 2, 0);
+	} else if (!strcmp(op, "fail-entry")) {
+		v->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		v->run->fail_entry.hardware_entry_failure_reason = strtoull(args, NULL, 0);
+		v->run->fail_entry.cpu = 1;
+		vmx_exit(v, strtoul(args, NULL, 0), 0);
+	} else if (!strcmp(op, "internal")) {
+		set_internal(v, args);
+	} else if (!strcmp(op, "exit")) {
+		v->run->exit_reason = strtoul(args, NULL, 0);
+	} else if (!strcmp(op, "block")) {
+		return block(v);
+	} else {
+		v->run->exit_reason = KVM_EXIT_HLT;
+		vmx_exit(v, 12, 0);
+	}
+	return 0;
+}
+
+static int create_vcpu(unsigned long id)
+{
+	int fd;
+
+	if (id >= MAX_VCPUS)
+		return fail(EINVAL);
+	fd = new_fd(FD_VCPU);
+	if (fd >= 0 && fd < MAX_FDS) {
+		vcpus[id].id = id;
+		vcpu_of[fd] = &vcpus[id];
+	}
+	return fd;
+}
+
+static void log_sregs(struct fake_vcpu *v, const struct kvm_sregs *s)
+{
+	log_line("vcpu%d sregs cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx cs=0x%x tr=0x%x ldt.unusable=%u",
+		 v->id, s->cr0, s->cr3, s->cr4, s->efer, s->cs.selector,
+		 s->tr.selector, s->ldt.unusable);
+}
+
+static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
+{
+	switch (request) {
+	case KVM_RUN:
+		return kvm_run(v);
+	case KVM_GET_REGS:
+		memcpy(arg, &v->regs, sizeof(v->regs));
+		return 0;
+	case KVM_SET_REGS:
+		memcpy(&v->regs, arg, sizeof(v->regs));
+		log_line("vcpu%d regs rip=0x%llx rsp=0x%llx rbx=0x%llx", v->id,
+			 v->regs.rip, v->regs.rsp, v->regs.rbx);
+		return 0;
+	case KVM_GET_SREGS:
+		memset(arg, 0, sizeof(struct kvm_sregs));
+		return 0;
+	case KVM_SET_SREGS:
+		log_sregs(v, arg);
+		return 0;
+	case KVM_SET_CPUID2:
+		return 0;
+	default:
+		return fail(ENOTTY);
+	}
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	enum fd_kind kind = fd >= 0 && fd < MAX_FDS ? kinds[fd] : FD_NONE;
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (kind == FD_VCPU)
+		return vcpu_ioctl(vcpu_of[fd], request, arg);
+	if (kind == FD_SYS && request == KVM_GET_API_VERSION)
+		return KVM_API_VERSION;
+	if (kind == FD_SYS && request == KVM_CREATE_VM)
+		return getenv("FAKE_KVM_NO_VM") ? fail(ENODEV) : new_fd(FD_VM);
+	if (kind == FD_SYS && request == KVM_GET_VCPU_MMAP_SIZE)
+		return RUN_SIZE;
+	if (kind == FD_SYS && request == KVM_GET_SUPPORTED_CPUID)
+		return ((struct kvm_cpuid2 *)arg)->nent = 0, 0;
+	if (kind == FD_VM && request == KVM_SET_USER_MEMORY_REGION)
+		return 0;
+	if (kind == FD_VM && request == KVM_CREATE_VCPU)
+		return create_vcpu((unsigned long)arg);
+	if (kind != FD_NONE)
+		return fail(ENOTTY);
+	if (!real)
+		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+	return real(fd, request, arg);
+}

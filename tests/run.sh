@@ -17,15 +17,23 @@ run_here() {
 	make -s all
 	lsmod | grep -q '^vmxlab ' || insmod ./vmxlab.ko
 	tools/vmxlab info
-	tools/vmxlab hold -- tools/vmxlab cpus
+	make -s -C tests/guests
+	say "running a test guest under vmxlab (--trace: every exit, decoded)"
+	tools/vmxlab run --trace tests/guests/build/hello.bin
+	tools/vmxlab run --mode long tests/guests/build/hello-long.bin
 }
 
 run_emulated() {
 	say "no usable VT-x on this CPU: booting the emulated machine (a few minutes: Bochs emulates every instruction)"
 	make -s modules-all
 	make -s -C tools static
+	make -s -C tests/guests
 	tests/machine/boot.sh --kernel 6.1 --cpus 2 --tests none --out build/run \
-		--shell-cmd 'insmod /vmxlab.ko && vmxlab info && vmxlab hold -- vmxlab cpus'
+		--shell-cmd 'insmod /vmxlab.ko && vmxlab info &&
+			echo "== a test guest in real mode, every exit traced:" &&
+			vmxlab run --trace /guests/hello.bin &&
+			echo "== the same greeting from a 64-bit guest:" &&
+			vmxlab run --mode long /guests/hello-long.bin'
 }
 
 main() {

@@ -62,6 +62,9 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, names_suite());
 	srunner_add_suite(sr, exits_suite());
 	srunner_add_suite(sr, ept_suite());
+	srunner_add_suite(sr, cpuid_suite());
+	srunner_add_suite(sr, mmio_decode_suite());
+	srunner_add_suite(sr, guest_walk_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	bad_file = write_results(sr, results);

@@ -29,5 +29,8 @@ Suite *caps_suite(void);
 Suite *names_suite(void);
 Suite *exits_suite(void);
 Suite *ept_suite(void);
+Suite *cpuid_suite(void);
+Suite *mmio_decode_suite(void);
+Suite *guest_walk_suite(void);
 
 #endif /* VMXLAB_TESTS_UNIT_H */

@@ -17,6 +17,8 @@
  * table is indexed: the basic reason then means something else ("VM-Entry
  * Failures During or After Loading Guest State").
  */
+#include <linux/sched.h>
+#include <linux/thread_info.h>
 #include <linux/types.h>
 #include <asm/trapnr.h>
 #include <vmxlab/cpuid.h>
@@ -36,24 +38,35 @@
 /*
  * Advance RIP past the instruction that exited: VM-exit instruction
  * length is valid for exits caused by an instruction ("VM-Exit
- * Instruction Length").  Skipping it ends any STI or MOV SS blocking,
- * as executing it would have.
+ * Instruction Length").  Outside 64-bit mode RIP wraps at 4 GiB
+ * (rip_mask).  Skipping the instruction ends any STI or MOV SS blocking,
+ * as executing it would have.  Returns the RIP of the instruction.
  */
-int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
+static __always_inline unsigned long skip_instruction(struct vmxlab_vcpu *vcpu)
 {
 	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP);
-	u32 interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	u32 len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	u32 interruptibility;
 
-	vcpu->exit_rip = rip;
-	vcpu->rip_skipped = true;
-	rip += vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
-	if (!vcpu->long_mode)
-		rip = (u32)rip;
-	vmcs_writel(VMCS_GUEST_RIP, rip);
+	vmcs_writel(VMCS_GUEST_RIP, (rip + len) & vcpu->rip_mask);
+	interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
 	if (unlikely(interruptibility & INTERRUPTIBILITY_STI_MOVSS))
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO,
 			     interruptibility & ~INTERRUPTIBILITY_STI_MOVSS);
+	return rip;
+}
+
+int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
+{
+	skip_instruction(vcpu);
 	return EXIT_RESUME;
+}
+
+/* Skip the instruction of an exit that goes to user space, recording its RIP. */
+void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu)
+{
+	vcpu->exit_rip = skip_instruction(vcpu);
+	vcpu->rip_skipped = true;
 }
 
 /*
@@ -111,23 +124,23 @@ static int handle_triple_fault(struct vmxlab_vcpu *vcpu)
  * executing CPUID: the result must not change with the host CPU the
  * thread runs on, and the table lookup is a few loads.
  */
-static int handle_cpuid(struct vmxlab_vcpu *vcpu)
+static __always_inline int handle_cpuid(struct vmxlab_vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
-	u32 out[4];
+	const u32 *out = cpuid_cache_answer(vcpu->cpuid, gpr[VCPU_RAX], gpr[VCPU_RCX]);
 
-	cpuid_cache_lookup(vcpu->cpuid, gpr[VCPU_RAX], gpr[VCPU_RCX], out);
 	gpr[VCPU_RAX] = out[CPUID_REG_EAX];
 	gpr[VCPU_RBX] = out[CPUID_REG_EBX];
 	gpr[VCPU_RCX] = out[CPUID_REG_ECX];
 	gpr[VCPU_RDX] = out[CPUID_REG_EDX];
-	return vcpu_skip_instruction(vcpu);
+	skip_instruction(vcpu);
+	return EXIT_RESUME;
 }
 
 /* Without an in-kernel interrupt controller, HLT is user space's business. */
 static int handle_hlt(struct vmxlab_vcpu *vcpu)
 {
-	vcpu_skip_instruction(vcpu);
+	vcpu_skip_to_user(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return EXIT_TO_USER;
 }
@@ -197,14 +210,13 @@ int vmx_unexpected_exit(struct vmxlab_vcpu *vcpu)
 	return EXIT_TO_USER;
 }
 
-int vmx_handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
+static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 {
 	u32 reason = vmcs_read32(VMCS_VM_EXIT_REASON);
 	u32 basic = reason & 0xffff;
 	const struct exit_handler *h;
 
 	vcpu->exit_reason = reason;
-	vcpu->rip_skipped = false;
 	if (unlikely(reason & EXIT_REASON_FAILED_ENTRY))
 		return vmx_entry_failed(vcpu, VMXLAB_ENTER_EXIT);
 	if (unlikely(basic >= VMXLAB_MAX_EXIT_REASONS)) {
@@ -212,10 +224,48 @@ int vmx_handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 		return vmx_unexpected_exit(vcpu);
 	}
 	vcpu->info->exits[basic]++;
+	/*
+	 * The table's CPUID handler, called directly: guests take CPUID
+	 * exits in tight loops, and the direct call saves the indirect one.
+	 */
+	if (basic == VMX_EXIT_CPUID)
+		return handle_cpuid(vcpu);
 	h = &exit_handlers[basic];
 	if (likely(h->irqs_off))
 		return h->irqs_off(vcpu);
 	return h->irqs_on ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
+}
+
+/* Work that makes the inner loop let interrupts and the scheduler in. */
+static __always_inline bool host_work_pending(void)
+{
+	return read_thread_flags() &
+	       (_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL);
+}
+
+/*
+ * The inner run loop, interrupts off: enter, handle, re-enter while the
+ * handler says so.  Returns an enum exit_action or -errno.  This is the
+ * path every in-kernel exit takes, so it lives next to the table and
+ * everything on it but the handler itself is inlined.
+ */
+int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
+{
+	struct vmxlab_exit_info *info = vcpu->info;
+	int stub, action;
+
+	for (;;) {
+		stub = vmxlab_enter_guest(&vcpu->regs, vcpu->launched);
+		info->entries++;
+		if (unlikely(stub != VMXLAB_ENTER_EXIT))
+			return vmx_entry_failed(vcpu, stub);
+		vcpu->launched = true;
+		action = handle_exit_irqs_off(vcpu);
+		if (action != EXIT_RESUME)
+			return action;
+		if (unlikely(host_work_pending()))
+			return EXIT_IRQS_ON;
+	}
 }
 
 int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu)
@@ -265,6 +315,7 @@ void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu)
 	info->qualification = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	info->guest_rip = vcpu->rip_skipped ? vcpu->exit_rip :
 			  vmcs_readl(VMCS_GUEST_RIP);
+	vcpu->rip_skipped = false;
 	info->guest_phys = (basic == VMX_EXIT_EPT_VIOLATION ||
 			    basic == VMX_EXIT_EPT_MISCONFIG) ?
 			   vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS) : 0;

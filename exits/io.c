@@ -52,7 +52,7 @@ int handle_io(struct vmxlab_vcpu *vcpu)
 		memcpy(vcpu->pio_data, &vcpu->regs.gpr[VCPU_RAX], io.size);
 	}
 	io_exit(vcpu, &io, 1);
-	vcpu_skip_instruction(vcpu);
+	vcpu_skip_to_user(vcpu);
 	return EXIT_TO_USER;
 }
 
@@ -261,5 +261,7 @@ int vcpu_complete_pending(struct vmxlab_vcpu *vcpu)
 		complete_mmio_read(vcpu);
 		break;
 	}
+	/* exit_rip describes a VM exit, not this completion. */
+	vcpu->rip_skipped = false;
 	return err;
 }

@@ -129,6 +129,7 @@ void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer)
 
 	vcpu->efer = efer;
 	vcpu->long_mode = efer & EFER_LMA;
+	vcpu->rip_mask = vcpu->long_mode ? ~0UL : 0xffffffffUL;
 	/* "IA-32e mode guest" must equal EFER.LMA ("Checks on Guest Control Registers"). */
 	if (vcpu->long_mode)
 		entry |= VMX_ENTRYCTL_IA32E_GUEST;

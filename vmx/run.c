@@ -294,35 +294,6 @@ static void load_host_xcr0(struct vmxlab_vcpu *vcpu)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);
 }
 
-/* Work that makes the inner loop give interrupts and the scheduler a turn. */
-static __always_inline bool host_work_pending(void)
-{
-	return need_resched() || signal_pending(current);
-}
-
-/*
- * The inner loop, interrupts off: enter, handle, re-enter while the
- * handler says so.  Returns an enum exit_action or -errno.
- */
-static int run_irqs_off(struct vmxlab_vcpu *vcpu)
-{
-	struct vmxlab_exit_info *info = vcpu->info;
-	int stub, action;
-
-	for (;;) {
-		stub = vmxlab_enter_guest(&vcpu->regs, vcpu->launched);
-		info->entries++;
-		if (unlikely(stub != VMXLAB_ENTER_EXIT))
-			return vmx_entry_failed(vcpu, stub);
-		vcpu->launched = true;
-		action = vmx_handle_exit_irqs_off(vcpu);
-		if (action != EXIT_RESUME)
-			return action;
-		if (unlikely(host_work_pending()))
-			return EXIT_IRQS_ON;
-	}
-}
-
 static int run_batch(struct vmxlab_vcpu *vcpu)
 {
 	int action;
@@ -330,7 +301,7 @@ static int run_batch(struct vmxlab_vcpu *vcpu)
 	local_irq_disable();
 	refresh_host_state(vcpu);
 	load_guest_xcr0(vcpu);
-	action = run_irqs_off(vcpu);
+	action = vmx_run_irqs_off(vcpu);
 	load_host_xcr0(vcpu);
 	if (unlikely(hw_breakpoint_active()))
 		hw_breakpoint_restore();

@@ -124,7 +124,8 @@ struct vmxlab_vcpu {
 	/* Touched on every exit: keep together, first. */
 	struct vmxlab_guest_regs regs;
 	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
-	bool long_mode;		/* EFER.LMA: RIP does not wrap at 4 GiB */
+	bool long_mode;		/* EFER.LMA */
+	unsigned long rip_mask;	/* ~0 in IA-32e mode, else 0xffffffff: where RIP wraps */
 	struct cpuid_cache *cpuid;
 	struct kvm_run *run;
 	struct vmxlab_exit_info *info;	/* inside the run page */
@@ -219,11 +220,12 @@ enum exit_action {
 	EXIT_TO_USER,		/* run->exit_reason is set: KVM_RUN returns 0 */
 };
 
-int vmx_handle_exit_irqs_off(struct vmxlab_vcpu *vcpu);
+int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu);
 int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu);
 int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result);
 int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
+void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu);
 void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 			   u32 error_code);
 void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu);

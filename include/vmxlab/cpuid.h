@@ -106,6 +106,7 @@ struct cpuid_cache {
 	u32 max_ext;		/* leaf 0x80000000 EAX; 0 without that leaf */
 	bool intel;		/* leaf 0 says "GenuineIntel": the out-of-range rule applies */
 	unsigned int nent;
+	u32 answer[4];		/* cpuid_cache_answer()'s slow-path result */
 	struct kvm_cpuid_entry2 entries[CPUID_MAX_ENTRIES];
 };
 
@@ -165,6 +166,31 @@ static inline void cpuid_cache_lookup(const struct cpuid_cache *c, u32 leaf,
 		return;
 	}
 	cpuid_cache_lookup_slow(c, leaf, subleaf, regs);
+}
+
+/*
+ * The same answer as cpuid_cache_lookup(), as a pointer to the four
+ * registers: the direct tables' own for the common case, else c->answer.
+ * For the exit handler, which copies them straight into the guest's GPRs.
+ */
+static inline const u32 *cpuid_cache_answer(struct cpuid_cache *c, u32 leaf,
+					    u32 subleaf)
+{
+	const struct cpuid_fast *f;
+
+	if (leaf < CPUID_FAST_BASIC)
+		f = &c->basic[leaf];
+	else if (leaf - 0x80000000u < CPUID_FAST_EXT)
+		f = &c->ext[leaf - 0x80000000u];
+	else if (leaf - 0x40000000u < CPUID_FAST_HYPER)
+		f = &c->hyper[leaf - 0x40000000u];
+	else
+		goto slow;
+	if (__builtin_expect(f->state == CPUID_FAST_DIRECT, 1))
+		return f->regs;
+slow:
+	cpuid_cache_lookup_slow(c, leaf, subleaf, c->answer);
+	return c->answer;
 }
 
 /* The guest was given XSAVE: CPUID.01H:ECX.XSAVE[bit 26]. */

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sse-host [--kvm] [DEVICE]: SSE register isolation between a guest and
+ * the host process that runs it, the host's half (issue 3).  DEVICE
+ * defaults to /dev/vmxlab; /dev/kvm is the reference (--kvm: see the
+ * MXCSR of KVM_GET_FPU in main()).  One `PASS name` / `FAIL name:
+ * why` line per assertion; exits 1 if any failed.
+ *
+ * Right before each KVM_RUN the program loads a pattern of its own into
+ * xmm0-15 and MXCSR, and reads them back right after, in one asm block
+ * around the system call so that no C code touches them in between: they
+ * must come back unchanged.  The guest (real mode, CR4.OSFXSR set through
+ * KVM_SET_SREGS) loads another pattern into xmm0-7 and MXCSR, then in each
+ * of ROUNDS turns exits on port 0x10 and adds 1 to every 32-bit lane of
+ * xmm0-7; at the end it stores xmm0-7 and MXCSR to memory and exits on
+ * port 0x11.  The stored values must be the guest's pattern + ROUNDS (its
+ * state survived every exit, none of the host's leaked in), and
+ * KVM_GET_FPU at each exit must show the guest's registers as they are.
+ *
+ * What a user would see go wrong if this failed: a process that runs a
+ * guest finds its floating-point values changed after KVM_RUN (wrong
+ * results, far from the cause), or the guest's computations are corrupted
+ * by the host's; KVM_GET_FPU shows a debugger state that is not the guest's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define GUEST_MEM	0x10000
+#define GUEST_ENTRY	0x1000
+#define GUEST_PATTERN	0x2000	/* 8 x 16 bytes: the guest's xmm0-7 */
+#define GUEST_ONES	0x2080	/* 16 bytes: four 32-bit ones */
+#define GUEST_MXCSR_IN	0x2090	/* the guest's MXCSR */
+#define GUEST_OUT	0x3000	/* the guest stores xmm0-7 here ... */
+#define GUEST_MXCSR_OUT	0x3080	/* ... and MXCSR here */
+#define ROUNDS		5
+#define PORT_ROUND	0x10
+#define PORT_DONE	0x11
+
+#define HOST_MXCSR	0x5f80	/* all masked, round up */
+#define GUEST_MXCSR	0x3f80	/* all masked, round down */
+#define DEFAULT_MXCSR	0x1f80
+
+/*
+ * The guest, assembled here as 16-bit code and copied to GUEST_ENTRY;
+ * absolute addresses only, the jumps are relative.  Real mode has no
+ * xmm8-15 (they need a REX prefix): the guest uses xmm0-7.  paddd's memory
+ * operand must be 16-byte aligned (GUEST_ONES is).
+ */
+asm(".pushsection .rodata\n"
+    ".globl sse_guest, sse_guest_end\n"
+    "sse_guest:\n"
+    ".code16\n"
+    "	xor %ax, %ax\n"
+    "	mov %ax, %ds\n"
+    "	movdqu 0x2000, %xmm0\n"		/* GUEST_PATTERN */
+    "	movdqu 0x2010, %xmm1\n"
+    "	movdqu 0x2020, %xmm2\n"
+    "	movdqu 0x2030, %xmm3\n"
+    "	movdqu 0x2040, %xmm4\n"
+    "	movdqu 0x2050, %xmm5\n"
+    "	movdqu 0x2060, %xmm6\n"
+    "	movdqu 0x2070, %xmm7\n"
+    "	ldmxcsr 0x2090\n"		/* GUEST_MXCSR_IN */
+    "	mov $5, %cx\n"			/* ROUNDS */
+    "1:	out %al, $0x10\n"		/* PORT_ROUND */
+    "	paddd 0x2080, %xmm0\n"		/* GUEST_ONES */
+    "	paddd 0x2080, %xmm1\n"
+    "	paddd 0x2080, %xmm2\n"
+    "	paddd 0x2080, %xmm3\n"
+    "	paddd 0x2080, %xmm4\n"
+    "	paddd 0x2080, %xmm5\n"
+    "	paddd 0x2080, %xmm6\n"
+    "	paddd 0x2080, %xmm7\n"
+    "	loop 1b\n"
+    "	movdqu %xmm0, 0x3000\n"		/* GUEST_OUT */
+    "	movdqu %xmm1, 0x3010\n"
+    "	movdqu %xmm2, 0x3020\n"
+    "	movdqu %xmm3, 0x3030\n"
+    "	movdqu %xmm4, 0x3040\n"
+    "	movdqu %xmm5, 0x3050\n"
+    "	movdqu %xmm6, 0x3060\n"
+    "	movdqu %xmm7, 0x3070\n"
+    "	stmxcsr 0x3080\n"		/* GUEST_MXCSR_OUT */
+    "	out %al, $0x11\n"		/* PORT_DONE */
+    "	hlt\n"
+    ".code64\n"
+    "sse_guest_end:\n"
+    ".popsection\n");
+extern const uint8_t sse_guest[], sse_guest_end[];
+
+static int failures;
+static int kvm_mode;
+/* The first wrong MXCSR that KVM_GET_FPU showed, if any. */
+static char fpu_mxcsr_bad[200];
+
+static void report(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS %s\n", name);
+		return;
+	}
+	failures++;
+	printf("FAIL %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void die(const char *what)
+{
+	printf("FAIL setup: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+typedef uint8_t xmm_t[16];
+
+/* Host pattern of round r: byte j of xmm i is 0x80 ^ r << 5 ^ i << 4 ^ j. */
+static void host_pattern(xmm_t x[16], int r)
+{
+	int i, j;
+
+	for (i = 0; i < 16; i++)
+		for (j = 0; j < 16; j++)
+			x[i][j] = (uint8_t)(0x80 ^ r << 5 ^ i << 4 ^ j);
+}
+
+/* Guest pattern, 32-bit lane l of xmm i: 0x01020304 * (i + 1) + l, plus `add`. */
+static uint32_t guest_lane(int i, int l, uint32_t add)
+{
+	return 0x01020304u * (uint32_t)(i + 1) + (uint32_t)l + add;
+}
+
+/*
+ * KVM_RUN with the host's xmm0-15 and MXCSR set from `in` and `mxcsr`
+ * right before the system call and saved to `out`/`*mxcsr_out` right after.
+ * Returns the system call's result (-errno on failure).
+ */
+static long run_with_host_sse(int vcpu, xmm_t in[16], xmm_t out[16], uint32_t mxcsr,
+			      uint32_t *mxcsr_out)
+{
+	uint32_t def = DEFAULT_MXCSR;
+	long ret;
+
+	asm volatile(
+		"ldmxcsr %[mx]\n\t"
+		"movdqu 0x00(%[in]), %%xmm0\n\t"
+		"movdqu 0x10(%[in]), %%xmm1\n\t"
+		"movdqu 0x20(%[in]), %%xmm2\n\t"
+		"movdqu 0x30(%[in]), %%xmm3\n\t"
+		"movdqu 0x40(%[in]), %%xmm4\n\t"
+		"movdqu 0x50(%[in]), %%xmm5\n\t"
+		"movdqu 0x60(%[in]), %%xmm6\n\t"
+		"movdqu 0x70(%[in]), %%xmm7\n\t"
+		"movdqu 0x80(%[in]), %%xmm8\n\t"
+		"movdqu 0x90(%[in]), %%xmm9\n\t"
+		"movdqu 0xa0(%[in]), %%xmm10\n\t"
+		"movdqu 0xb0(%[in]), %%xmm11\n\t"
+		"movdqu 0xc0(%[in]), %%xmm12\n\t"
+		"movdqu 0xd0(%[in]), %%xmm13\n\t"
+		"movdqu 0xe0(%[in]), %%xmm14\n\t"
+		"movdqu 0xf0(%[in]), %%xmm15\n\t"
+		"syscall\n\t"
+		"movdqu %%xmm0, 0x00(%[out])\n\t"
+		"movdqu %%xmm1, 0x10(%[out])\n\t"
+		"movdqu %%xmm2, 0x20(%[out])\n\t"
+		"movdqu %%xmm3, 0x30(%[out])\n\t"
+		"movdqu %%xmm4, 0x40(%[out])\n\t"
+		"movdqu %%xmm5, 0x50(%[out])\n\t"
+		"movdqu %%xmm6, 0x60(%[out])\n\t"
+		"movdqu %%xmm7, 0x70(%[out])\n\t"
+		"movdqu %%xmm8, 0x80(%[out])\n\t"
+		"movdqu %%xmm9, 0x90(%[out])\n\t"
+		"movdqu %%xmm10, 0xa0(%[out])\n\t"
+		"movdqu %%xmm11, 0xb0(%[out])\n\t"
+		"movdqu %%xmm12, 0xc0(%[out])\n\t"
+		"movdqu %%xmm13, 0xd0(%[out])\n\t"
+		"movdqu %%xmm14, 0xe0(%[out])\n\t"
+		"movdqu %%xmm15, 0xf0(%[out])\n\t"
+		"stmxcsr %[mxo]\n\t"
+		"ldmxcsr %[def]\n\t"
+		: "=a"(ret), [mxo] "=m"(*mxcsr_out)
+		: "0"((long)SYS_ioctl), "D"((long)vcpu), "S"((long)KVM_RUN), "d"(0L),
+		  [in] "r"(in), [out] "r"(out), [mx] "m"(mxcsr), [def] "m"(def)
+		: "rcx", "r11", "memory",
+		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	return ret;
+}
+
+static void put_guest_pattern(uint8_t *mem)
+{
+	uint32_t v;
+	int i, l;
+
+	for (i = 0; i < 8; i++)
+		for (l = 0; l < 4; l++) {
+			v = guest_lane(i, l, 0);
+			memcpy(mem + GUEST_PATTERN + 16 * i + 4 * l, &v, 4);
+		}
+	for (l = 0; l < 4; l++) {
+		v = 1;
+		memcpy(mem + GUEST_ONES + 4 * l, &v, 4);
+	}
+	v = GUEST_MXCSR;
+	memcpy(mem + GUEST_MXCSR_IN, &v, 4);
+}
+
+/* Does xmm i (16 bytes at p) hold the guest's pattern + add?  Else describe it. */
+static int guest_xmm_is(const uint8_t *p, int i, uint32_t add, char *why, size_t n)
+{
+	uint32_t lane[4];
+	int l;
+
+	memcpy(lane, p, 16);
+	for (l = 0; l < 4; l++)
+		if (lane[l] != guest_lane(i, l, add)) {
+			snprintf(why, n, "xmm%d = %08x %08x %08x %08x, want %08x %08x %08x %08x",
+				 i, lane[3], lane[2], lane[1], lane[0], guest_lane(i, 3, add),
+				 guest_lane(i, 2, add), guest_lane(i, 1, add), guest_lane(i, 0, add));
+			return 0;
+		}
+	return 1;
+}
+
+static int create_vcpu(int sys, int vm)
+{
+	struct kvm_cpuid2 *cpuid;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+
+	if (vcpu < 0)
+		die("KVM_CREATE_VCPU");
+	/* The guest's CPUID says SSE2, as a client sets it. */
+	cpuid = calloc(1, sizeof(*cpuid) + 256 * sizeof(cpuid->entries[0]));
+	if (!cpuid)
+		die("calloc");
+	cpuid->nent = 256;
+	if (ioctl(sys, KVM_GET_SUPPORTED_CPUID, cpuid))
+		die("KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(vcpu, KVM_SET_CPUID2, cpuid))
+		die("KVM_SET_CPUID2");
+	free(cpuid);
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+		die("KVM_GET_SREGS");
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	sregs.cr4 |= 1 << 9 | 1 << 10;		/* OSFXSR, OSXMMEXCPT */
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs))
+		die("KVM_SET_SREGS");
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = GUEST_ENTRY;
+	regs.rflags = 2;
+	if (ioctl(vcpu, KVM_SET_REGS, &regs))
+		die("KVM_SET_REGS");
+	return vcpu;
+}
+
+/* One round: host registers kept, exit as expected, KVM_GET_FPU = the guest's. */
+static int one_run(int vcpu, struct kvm_run *run, int round, int *host_ok)
+{
+	xmm_t in[16], out[16];
+	struct kvm_fpu fpu;
+	uint32_t mxcsr_out = 0;
+	char why[200] = "", name[64];
+	long ret;
+	int i, ok;
+
+	host_pattern(in, round);
+	memset(out, 0, sizeof(out));
+	ret = run_with_host_sse(vcpu, in, out, HOST_MXCSR, &mxcsr_out);
+	if (ret < 0) {
+		printf("FAIL run-%d: KVM_RUN: %s\n", round, strerror((int)-ret));
+		failures++;
+		return -1;
+	}
+	for (i = 0; i < 16 && !why[0]; i++)
+		if (memcmp(in[i], out[i], 16))
+			snprintf(why, sizeof(why), "host xmm%d changed by KVM_RUN %d "
+				 "(byte 0: %#x, want %#x)", i, round, out[i][0], in[i][0]);
+	if (!why[0] && mxcsr_out != HOST_MXCSR)
+		snprintf(why, sizeof(why), "host MXCSR %#x after KVM_RUN %d, want %#x",
+			 mxcsr_out, round, HOST_MXCSR);
+	if (why[0] && *host_ok) {
+		printf("FAIL host-xmm-kept: %s\n", why);
+		failures++;
+		*host_ok = 0;
+	}
+	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT) {
+		printf("FAIL run-%d: exit_reason %u, want KVM_EXIT_IO out\n", round, run->exit_reason);
+		failures++;
+		return -1;
+	}
+	if (run->io.port == PORT_DONE)
+		return 1;
+	/* Exit `round` (0-based) comes before the guest's add number `round`. */
+	if (ioctl(vcpu, KVM_GET_FPU, &fpu)) {
+		printf("FAIL get-fpu-%d: %s\n", round, strerror(errno));
+		failures++;
+		return 0;
+	}
+	for (i = 0, ok = 1; i < 8 && ok; i++)
+		ok = guest_xmm_is(fpu.xmm[i], i, (uint32_t)round, why, sizeof(why));
+	snprintf(name, sizeof(name), "get-fpu-guest-xmm-exit-%d", round);
+	report(ok, name, "KVM_GET_FPU at exit %d: %s", round, why);
+	if (fpu.mxcsr != GUEST_MXCSR && !fpu_mxcsr_bad[0])
+		snprintf(fpu_mxcsr_bad, sizeof(fpu_mxcsr_bad), "KVM_GET_FPU at exit %d: mxcsr %#x, "
+			 "want %#x (the guest's)", round, fpu.mxcsr, GUEST_MXCSR);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *device = "/dev/vmxlab";
+	struct kvm_userspace_memory_region region = { 0 };
+	struct kvm_run *run;
+	char why[200] = "";
+	uint32_t mxcsr;
+	uint8_t *mem;
+	int sys, vm, vcpu, round, r = 0, host_ok = 1, ok, i;
+	long size;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kvm"))
+			kvm_mode = 1;
+		else
+			device = argv[i];
+	}
+	sys = open(device, O_RDWR);
+	if (sys < 0)
+		die(device);
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die("KVM_CREATE_VM");
+	mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap");
+	memcpy(mem + GUEST_ENTRY, sse_guest, sse_guest_end - sse_guest);
+	put_guest_pattern(mem);
+	region.memory_size = GUEST_MEM;
+	region.userspace_addr = (uintptr_t)mem;
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region))
+		die("KVM_SET_USER_MEMORY_REGION");
+	vcpu = create_vcpu(sys, vm);
+	size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < 0)
+		die("KVM_GET_VCPU_MMAP_SIZE");
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die("mmap of the vCPU");
+
+	for (round = 0; round <= ROUNDS + 1 && r == 0; round++)
+		r = one_run(vcpu, run, round, &host_ok);
+	report(r == 1 && round == ROUNDS + 1, "guest-ran-all-rounds",
+	       "the guest reached port 0x11 after %d runs (result %d), want %d", round, r,
+	       ROUNDS + 1);
+	if (host_ok)
+		printf("PASS host-xmm-kept\n");
+	/*
+	 * KVM 6.1 in Bochs showed mxcsr 0 here although the guest's MXCSR was
+	 * right (what it stored at the end): not asserted on the reference.
+	 */
+	if (kvm_mode && fpu_mxcsr_bad[0])
+		printf("NOTE: reference deviation: %s\n", fpu_mxcsr_bad);
+	else
+		report(!fpu_mxcsr_bad[0], "get-fpu-guest-mxcsr", "%s", fpu_mxcsr_bad);
+
+	memcpy(&mxcsr, mem + GUEST_MXCSR_OUT, 4);
+	ok = mxcsr == GUEST_MXCSR;
+	if (!ok)
+		snprintf(why, sizeof(why), "guest MXCSR %#x, want %#x", mxcsr, GUEST_MXCSR);
+	for (i = 0; i < 8 && ok; i++)
+		ok = guest_xmm_is(mem + GUEST_OUT + 16 * i, i, ROUNDS, why, sizeof(why));
+	report(ok, "guest-xmm-kept", "what the guest stored at the end: %s", why);
+
+	munmap(run, size);
+	close(vcpu);
+	close(vm);
+	close(sys);
+	return failures ? 1 : 0;
+}

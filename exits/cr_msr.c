@@ -60,6 +60,9 @@ int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0)
 			return -EINVAL;
 		vmcs_set_efer(vcpu, vcpu->efer | EFER_LMA);
 	} else if (paging_off && vcpu->long_mode) {
+		/* Leaving IA-32e mode is allowed from compatibility mode only. */
+		if (vmcs_read32(VMCS_GUEST_CS_AR_BYTES) & BIT(13))
+			return -EINVAL;
 		vmcs_set_efer(vcpu, vcpu->efer & ~EFER_LMA);
 	}
 	vcpu->cr0 = cr0;

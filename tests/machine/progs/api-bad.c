@@ -904,6 +904,53 @@ static void test_unmapped_run(int sys)
 	vm_destroy(&vm);
 }
 
+/*
+ * Guest state the SDM's VM-entry checks refuse, but KVM_SET_SREGS cannot
+ * tell from a legal one: TR holding an available (not busy) 16-bit TSS
+ * (type 1; "Checks on Guest Segment Registers": TR type must be 3 or 11).
+ * KVM_RUN must end in KVM_EXIT_FAIL_ENTRY with the failed-entry bit and
+ * basic reason 33 (invalid guest state), not a host crash, and the vCPU
+ * must run once the state is fixed.
+ */
+static void test_fail_entry(int sys)
+{
+	struct kvm_sregs sregs;
+	struct vm vm;
+	struct vcpu v;
+	long ret;
+	int e;
+
+	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
+	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
+		report(0, "fail-entry-setup", "%s", errname(e));
+		vm_destroy(&vm);
+		return;
+	}
+	ioctl(v.fd, KVM_GET_SREGS, &sregs);
+	sregs.tr.type = 1;
+	e = call(v.fd, KVM_SET_SREGS, &sregs, &ret);
+	report(e == 0, "fail-entry-set-sregs-accepted", "KVM_SET_SREGS: %s", errname(e));
+	alarm_in(5);
+	e = call(v.fd, KVM_RUN, NULL, &ret);
+	alarm_in(0);
+	report(e == 0 && v.run->exit_reason == KVM_EXIT_FAIL_ENTRY &&
+	       v.run->fail_entry.hardware_entry_failure_reason == 0x80000021,
+	       "fail-entry-tr-not-busy",
+	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 0x80000021",
+	       ret, errname(e), v.run->exit_reason,
+	       (unsigned long long)v.run->fail_entry.hardware_entry_failure_reason);
+	sregs.tr.type = 11;
+	ioctl(v.fd, KVM_SET_SREGS, &sregs);
+	alarm_in(5);
+	e = call(v.fd, KVM_RUN, NULL, &ret);
+	alarm_in(0);
+	report(e == 0 && v.run->exit_reason == KVM_EXIT_IO, "fail-entry-then-runs",
+	       "after fixing TR: KVM_RUN %ld %s, exit_reason %u; want KVM_EXIT_IO",
+	       ret, errname(e), v.run->exit_reason);
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
 /* vmxlab only (see the top): guests that never exit. */
 static void test_endless_loop(int sys)
 {
@@ -1049,6 +1096,7 @@ int main(int argc, char **argv)
 	bad_sequence(sys);
 	test_fork(sys);
 	test_unmapped_run(sys);
+	test_fail_entry(sys);
 	if (!kvm_mode)
 		test_endless_loop(sys);
 	test_close_while_running(sys);

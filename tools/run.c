@@ -43,6 +43,8 @@ struct run_options {
 	bool trace;
 	bool no_cpuid;
 	bool migrate;
+	bool vmcs;
+	bool vmcs_diff;
 	bool dump_setup;
 };
 
@@ -51,6 +53,7 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
+		"                  [--vmcs] [--vmcs-diff]\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -106,6 +109,10 @@ static void run_usage(FILE *out)
 		"                   (\"regs: rax=0x0 ...\"), on vmxlab \"vmx exits: hlt 1, ...\",\n"
 		"                   and \"exits: io 21, hlt 1\" (KVM exits seen by the tool)\n"
 		"  --timeout SECS   stop the guest after SECS seconds (SIGALRM)\n"
+		"  --vmcs           vmxlab only: at the end, vCPU 0's VMCS, every field\n"
+		"                   grouped as the SDM's Appendix B groups them\n"
+		"  --vmcs-diff      vmxlab only: at each exit of vCPU 0 to user space,\n"
+		"                   the VMCS fields that changed since the previous one\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -226,6 +233,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "trace", no_argument, NULL, 't' },
 		{ "migrate", no_argument, NULL, 'g' },
 		{ "no-cpuid", no_argument, NULL, 'c' },
+		{ "vmcs", no_argument, NULL, 'V' },
+		{ "vmcs-diff", no_argument, NULL, 'W' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -252,6 +261,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 't':
 			opts->trace = true;
+			break;
+		case 'V':
+			opts->vmcs = true;
+			break;
+		case 'W':
+			opts->vmcs_diff = true;
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -468,6 +483,20 @@ static int create_vcpus(struct vm *vm, bool no_cpuid)
 	return status;
 }
 
+static void print_final_vmcs(const struct vm *vm)
+{
+	struct vmcs_snapshot *snap = vmcs_snapshot_take(&vm->vcpus[0]);
+
+	if (!snap) {
+		error_msg("--vmcs: cannot read the VMCS from %s: %s", vm->device,
+			  strerror(errno));
+		return;
+	}
+	fprintf(stderr, "VMCS of vCPU 0:\n");
+	vmcs_snapshot_print(stderr, snap);
+	free(snap);
+}
+
 static int setup_and_run(struct vm *vm, const struct run_options *opts)
 {
 	int status;
@@ -479,8 +508,14 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 		status = create_vcpus(vm, opts->no_cpuid);
 	if (status)
 		return status;
+	if (vm->vmcs_diff && !vm->vcpus[0].info) {
+		error_msg("--vmcs-diff: %s is not vmxlab: no VMCS to read", vm->device);
+		return EXIT_USAGE;
+	}
 	status = run_vcpus(vm);
 	fflush(stdout);
+	if (vm->vmcs)
+		print_final_vmcs(vm);
 	if (vm->trace)
 		trace_summary(vm);
 	return status;
@@ -516,6 +551,8 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	vm->mode = opts->mode;
 	vm->trace = opts->trace;
 	vm->migrate = opts->migrate;
+	vm->vmcs = opts->vmcs;
+	vm->vmcs_diff = opts->vmcs_diff;
 	vm->timeout = opts->timeout;
 	vm->nr_vcpus = opts->vcpus;
 	pthread_mutex_init(&vm->lock, NULL);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <linux/kvm.h>
@@ -97,6 +98,7 @@ struct vcpu {
 	enum vcpu_end end;
 	int status;
 	unsigned long exits[EXIT_REASONS];
+	struct vmcs_snapshot *vmcs;	/* --vmcs-diff: at the last exit */
 };
 
 struct vm {
@@ -109,6 +111,8 @@ struct vm {
 	enum run_mode mode;
 	bool trace;
 	bool migrate;
+	bool vmcs;		/* --vmcs: print vCPU 0's VMCS at the end */
+	bool vmcs_diff;		/* --vmcs-diff: fields each exit changed */
 	unsigned int timeout;	/* seconds; 0: none */
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VCPUS_MAX];
@@ -157,6 +161,18 @@ const char *kvm_exit_name(uint32_t reason);
 uint64_t vcpu_rip(const struct vcpu *vcpu);
 /* "VM entry failed, basic reason 33 (ENTRY_FAIL_GUEST_STATE)". */
 void describe_entry_failure(uint64_t reason, char *buf, size_t size);
+
+/* run_vmcs.c: --vmcs and --vmcs-diff (vmxlab only). */
+struct vmcs_snapshot {
+	unsigned int count;
+	struct vmxlab_vmcs_field fields[];
+};
+
+/* The vCPU's VMCS now; NULL (errno set) if the device cannot tell. */
+struct vmcs_snapshot *vmcs_snapshot_take(const struct vcpu *vcpu);
+void vmcs_snapshot_print(FILE *out, const struct vmcs_snapshot *snap);
+void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
+			const struct vmcs_snapshot *after);
 
 /* run_trace.c (vm->lock held for trace_exit). */
 void trace_exit(struct vcpu *vcpu);

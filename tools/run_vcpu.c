@@ -88,6 +88,22 @@ void stop_all(struct vm *vm)
 	}
 }
 
+/* --vmcs-diff: what this exit (and the run before it) changed in the VMCS. */
+static void print_vmcs_changes(struct vcpu *vcpu)
+{
+	struct vmcs_snapshot *now = vmcs_snapshot_take(vcpu);
+
+	if (!now)
+		return;
+	fflush(stdout);
+	if (vcpu->vmcs)
+		vmcs_snapshot_diff(stderr, vcpu->vmcs, now);
+	else
+		fprintf(stderr, "  vmcs: first snapshot, %u fields\n", now->count);
+	free(vcpu->vmcs);
+	vcpu->vmcs = now;
+}
+
 /* KVM_RUN returned; -1 to run on, else the vCPU is done. */
 static int after_run(struct vcpu *vcpu, int ret, int err)
 {
@@ -122,6 +138,8 @@ static int after_run(struct vcpu *vcpu, int ret, int err)
 	status = handle_exit(vcpu);
 	if (vm->trace && late)
 		trace_exit(vcpu);
+	if (vm->vmcs_diff && vcpu->id == 0)
+		print_vmcs_changes(vcpu);
 	return status;
 }
 

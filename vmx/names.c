@@ -5,6 +5,7 @@
  * tool and the host unit tests.
  */
 #include <vmxlab/names.h>
+#include <vmxlab/vmcs_fields.h>
 #include <vmxlab/vmx_arch.h>
 
 #define TABLE(t, b) { .title = (t), .bits = (b), .count = ARRAY_SIZE(b) }
@@ -270,4 +271,36 @@ const char *vmx_memtype_name(u32 type)
 	default:
 		return "not used by the SDM";
 	}
+}
+
+/* Every VMCS field vmxlab knows, in the order of VMCS_FIELDS (Appendix B). */
+struct vmcs_field_desc {
+	u32 encoding;
+	const char *name;
+};
+
+#define VMCS_FIELD_DESC(name, encoding)	{ encoding, #name },
+static const struct vmcs_field_desc vmcs_field_descs[] = {
+	VMCS_FIELDS(VMCS_FIELD_DESC)
+};
+#undef VMCS_FIELD_DESC
+
+unsigned int vmcs_field_count(void)
+{
+	return ARRAY_SIZE(vmcs_field_descs);
+}
+
+u32 vmcs_field_encoding(unsigned int index)
+{
+	return index < ARRAY_SIZE(vmcs_field_descs) ? vmcs_field_descs[index].encoding : 0;
+}
+
+const char *vmcs_field_name(u32 encoding)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmcs_field_descs); i++)
+		if (vmcs_field_descs[i].encoding == encoding)
+			return vmcs_field_descs[i].name;
+	return NULL;
 }

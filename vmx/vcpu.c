@@ -212,6 +212,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_set_fpu(vcpu, argp);
 	case KVM_SET_CPUID2:
 		return vcpu_set_cpuid2(vcpu, argp);
+	case VMXLAB_GET_VMCS:
+		return vmcs_snapshot_ioctl(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}

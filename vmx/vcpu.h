@@ -212,6 +212,9 @@ u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);
 u64 vmcs_cr4_allowed(void);
 
+/* vmcs/snapshot.c */
+long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
+
 /* exits/ */
 enum exit_action {
 	EXIT_RESUME = 1,	/* re-enter at once, interrupts still off */

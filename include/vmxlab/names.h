@@ -43,4 +43,10 @@ const char *vmx_cr_bit_name(unsigned int cr, unsigned int bit);
 /* "write-back (WB)" for 6, "uncacheable (UC)" for 0; "not used by the SDM" otherwise. */
 const char *vmx_memtype_name(u32 type);
 
+/* The VMCS fields of include/vmxlab/vmcs_fields.h: count, encodings, names. */
+unsigned int vmcs_field_count(void);
+u32 vmcs_field_encoding(unsigned int index);
+/* "GUEST_RIP" for 0x681e; NULL for an encoding not in the list. */
+const char *vmcs_field_name(u32 encoding);
+
 #endif /* VMXLAB_NAMES_H */

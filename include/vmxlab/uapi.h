@@ -179,10 +179,33 @@ struct vmxlab_exit_info {
 	__u64 entry_failures;	/* VM entries that failed (VMfail or bit 31) */
 };
 
+/*
+ * VMXLAB_GET_VMCS (vCPU fd): the vCPU's VMCS, one entry per field vmxlab
+ * knows (SDM Vol. 3D, Appendix B), read with VMREAD.  A field the CPU
+ * does not support (VMREAD fails with VM-instruction error 12) has no
+ * VMXLAB_VMCS_FIELD_SUPPORTED flag and value 0.
+ */
+#define VMXLAB_VMCS_FIELD_SUPPORTED	(1u << 0)
+
+struct vmxlab_vmcs_field {
+	__u32 encoding;
+	__u32 flags;		/* VMXLAB_VMCS_FIELD_* */
+	__u64 value;
+};
+
+struct vmxlab_vmcs_snapshot {
+	__u32 nfields;		/* in: room in fields[]; out: entries written */
+	__u32 flags;		/* in: must be zero */
+	__u64 fields;		/* in: user pointer to struct vmxlab_vmcs_field[nfields] */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
 #define VMXLAB_VMX_DISABLE	_IO(VMXLAB_IO, 0x02)
 #define VMXLAB_GET_CPU_STATE	_IOWR(VMXLAB_IO, 0x03, struct vmxlab_cpu_state)
+/* vCPU fd; -E2BIG (nfields set to the count needed) when fields[] is too small. */
+#define VMXLAB_GET_VMCS		_IOWR(VMXLAB_IO, 0x10, struct vmxlab_vmcs_snapshot)
 
 #endif /* VMXLAB_UAPI_H */

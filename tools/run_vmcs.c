@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmxlab run --vmcs / --vmcs-diff: the vCPU's VMCS as vmxlab reads it
+ * (VMXLAB_GET_VMCS), grouped as the SDM's Appendix B "Field Encoding in
+ * VMCS" groups it (by width, then by kind), and the fields one exit
+ * changed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <vmxlab/names.h>
+#include <vmxlab/vmcs_fields.h>
+
+#include "run.h"
+#include "vmxlab.h"
+
+static const char *const width_names[] = {
+	[VMCS_WIDTH_16] = "16-bit", [VMCS_WIDTH_64] = "64-bit",
+	[VMCS_WIDTH_32] = "32-bit", [VMCS_WIDTH_NATURAL] = "natural-width",
+};
+
+static const char *const type_names[] = {
+	[VMCS_TYPE_CONTROL] = "control fields",
+	[VMCS_TYPE_EXIT_INFO] = "read-only data fields (VM-exit information)",
+	[VMCS_TYPE_GUEST] = "guest-state fields",
+	[VMCS_TYPE_HOST] = "host-state fields",
+};
+
+/* Appendix B's order of widths. */
+static const unsigned int width_order[] = {
+	VMCS_WIDTH_16, VMCS_WIDTH_64, VMCS_WIDTH_32, VMCS_WIDTH_NATURAL,
+};
+
+struct vmcs_snapshot *vmcs_snapshot_take(const struct vcpu *vcpu)
+{
+	struct vmxlab_vmcs_snapshot req = { 0 };
+	struct vmcs_snapshot *snap;
+
+	/* The first call says how many fields there are (-E2BIG). */
+	if (ioctl(vcpu->fd, VMXLAB_GET_VMCS, &req) == 0 || errno != E2BIG)
+		return NULL;
+	snap = calloc(1, sizeof(*snap) + req.nfields * sizeof(snap->fields[0]));
+	if (!snap)
+		return NULL;
+	req.fields = (uintptr_t)snap->fields;
+	if (ioctl(vcpu->fd, VMXLAB_GET_VMCS, &req)) {
+		free(snap);
+		return NULL;
+	}
+	snap->count = req.nfields;
+	return snap;
+}
+
+static void print_field(FILE *out, const struct vmxlab_vmcs_field *f)
+{
+	const char *name = vmcs_field_name(f->encoding);
+
+	if (f->flags & VMXLAB_VMCS_FIELD_SUPPORTED)
+		fprintf(out, "  %-36s 0x%08x  0x%" PRIx64 "\n", name ? name : "?",
+			f->encoding, (uint64_t)f->value);
+	else
+		fprintf(out, "  %-36s 0x%08x  (not supported by this CPU)\n",
+			name ? name : "?", f->encoding);
+}
+
+void vmcs_snapshot_print(FILE *out, const struct vmcs_snapshot *snap)
+{
+	unsigned int w, type, i;
+
+	for (w = 0; w < 4; w++) {
+		for (type = 0; type < 4; type++) {
+			bool title = false;
+
+			for (i = 0; i < snap->count; i++) {
+				const struct vmxlab_vmcs_field *f = &snap->fields[i];
+
+				if (VMCS_ENCODING_WIDTH(f->encoding) != width_order[w] ||
+				    VMCS_ENCODING_TYPE(f->encoding) != type)
+					continue;
+				if (!title)
+					fprintf(out, "%s %s:\n", width_names[width_order[w]],
+						type_names[type]);
+				title = true;
+				print_field(out, f);
+			}
+		}
+	}
+}
+
+/* "  GUEST_RIP: 0x1000 -> 0x1002" for each field that differs. */
+void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
+			const struct vmcs_snapshot *after)
+{
+	unsigned int i;
+
+	for (i = 0; i < before->count && i < after->count; i++) {
+		const struct vmxlab_vmcs_field *a = &before->fields[i];
+		const struct vmxlab_vmcs_field *b = &after->fields[i];
+		const char *name = vmcs_field_name(b->encoding);
+
+		if (a->value == b->value && a->flags == b->flags)
+			continue;
+		fprintf(out, "  vmcs %s: 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
+			name ? name : "?", (uint64_t)a->value, (uint64_t)b->value);
+	}
+}

@@ -217,6 +217,8 @@ static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 	const struct exit_handler *h;
 
 	vcpu->exit_reason = reason;
+	if (unlikely(vcpu->tracing))
+		vcpu_trace_record(vcpu, reason);
 	if (unlikely(reason & EXIT_REASON_FAILED_ENTRY))
 		return vmx_entry_failed(vcpu, VMXLAB_ENTER_EXIT);
 	if (unlikely(basic >= VMXLAB_MAX_EXIT_REASONS)) {

@@ -45,6 +45,7 @@ struct run_options {
 	bool migrate;
 	bool vmcs;
 	bool vmcs_diff;
+	const char *exit_trace;
 	bool dump_setup;
 };
 
@@ -53,7 +54,7 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
-		"                  [--vmcs] [--vmcs-diff]\n"
+		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE]\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -113,6 +114,10 @@ static void run_usage(FILE *out)
 		"                   grouped as the SDM's Appendix B groups them\n"
 		"  --vmcs-diff      vmxlab only: at each exit of vCPU 0 to user space,\n"
 		"                   the VMCS fields that changed since the previous one\n"
+		"  --exit-trace FILE  vmxlab only: every VM exit, in-kernel ones too, one\n"
+		"                   line each to FILE ('-': stderr): sequence number,\n"
+		"                   exit reason, RIP, instruction length, qualification,\n"
+		"                   guest-physical address, RAX/RCX/RDX/RBX, description\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -235,6 +240,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "no-cpuid", no_argument, NULL, 'c' },
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "vmcs-diff", no_argument, NULL, 'W' },
+		{ "exit-trace", required_argument, NULL, 'X' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -267,6 +273,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'W':
 			opts->vmcs_diff = true;
+			break;
+		case 'X':
+			opts->exit_trace = optarg;
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -499,6 +508,7 @@ static void print_final_vmcs(const struct vm *vm)
 
 static int setup_and_run(struct vm *vm, const struct run_options *opts)
 {
+	unsigned int i;
 	int status;
 
 	status = create_vm(vm);
@@ -512,8 +522,16 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 		error_msg("--vmcs-diff: %s is not vmxlab: no VMCS to read", vm->device);
 		return EXIT_USAGE;
 	}
+	if (vm->exit_trace) {
+		status = exit_trace_start(vm);
+		if (status)
+			return status;
+	}
 	status = run_vcpus(vm);
 	fflush(stdout);
+	if (vm->exit_trace)
+		for (i = 0; i < vm->nr_vcpus; i++)
+			exit_trace_drain(&vm->vcpus[i]);
 	if (vm->vmcs)
 		print_final_vmcs(vm);
 	if (vm->trace)
@@ -592,6 +610,14 @@ int cmd_run(int argc, char **argv)
 	/* The guest's bytes show as they come, even if it never ends. */
 	setvbuf(stdout, NULL, _IONBF, 0);
 	init_vm(&vm, &opts);
+	if (opts.exit_trace) {
+		vm.exit_trace = strcmp(opts.exit_trace, "-") ? fopen(opts.exit_trace, "w") : stderr;
+		if (!vm.exit_trace) {
+			error_msg("--exit-trace: cannot write %s: %s", opts.exit_trace,
+				  strerror(errno));
+			return EXIT_FAILED;
+		}
+	}
 	if (!opts.dump_setup) {
 		vm.sys_fd = open_kvm_device(opts.device);
 		if (vm.sys_fd < 0)
@@ -603,5 +629,9 @@ int cmd_run(int argc, char **argv)
 	else if (!status)
 		status = setup_and_run(&vm, &opts);
 	destroy_vm(&vm);
+	if (vm.exit_trace && vm.exit_trace != stderr && fclose(vm.exit_trace)) {
+		error_msg("--exit-trace: writing %s: %s", opts.exit_trace, strerror(errno));
+		status = status ? status : EXIT_FAILED;
+	}
 	return status;
 }

@@ -99,6 +99,7 @@ struct vcpu {
 	int status;
 	unsigned long exits[EXIT_REASONS];
 	struct vmcs_snapshot *vmcs;	/* --vmcs-diff: at the last exit */
+	uint64_t trace_next;		/* --exit-trace: next record to print */
 };
 
 struct vm {
@@ -113,6 +114,7 @@ struct vm {
 	bool migrate;
 	bool vmcs;		/* --vmcs: print vCPU 0's VMCS at the end */
 	bool vmcs_diff;		/* --vmcs-diff: fields each exit changed */
+	FILE *exit_trace;	/* --exit-trace: where the records go, or NULL */
 	unsigned int timeout;	/* seconds; 0: none */
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VCPUS_MAX];
@@ -173,6 +175,10 @@ struct vmcs_snapshot *vmcs_snapshot_take(const struct vcpu *vcpu);
 void vmcs_snapshot_print(FILE *out, const struct vmcs_snapshot *snap);
 void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
 			const struct vmcs_snapshot *after);
+
+/* run_exittrace.c: --exit-trace (vmxlab only). */
+int exit_trace_start(struct vm *vm);
+void exit_trace_drain(struct vcpu *vcpu);
 
 /* run_trace.c (vm->lock held for trace_exit). */
 void trace_exit(struct vcpu *vcpu);

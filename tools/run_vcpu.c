@@ -140,6 +140,8 @@ static int after_run(struct vcpu *vcpu, int ret, int err)
 		trace_exit(vcpu);
 	if (vm->vmcs_diff && vcpu->id == 0)
 		print_vmcs_changes(vcpu);
+	if (vm->exit_trace)
+		exit_trace_drain(vcpu);
 	return status;
 }
 

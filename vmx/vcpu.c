@@ -214,6 +214,10 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_set_cpuid2(vcpu, argp);
 	case VMXLAB_GET_VMCS:
 		return vmcs_snapshot_ioctl(vcpu, argp);
+	case VMXLAB_SET_TRACE:
+		return vcpu_set_trace(vcpu, argp);
+	case VMXLAB_READ_TRACE:
+		return vcpu_read_trace(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -272,6 +276,7 @@ static void vcpu_free(struct vmxlab_vcpu *vcpu)
 	if (vcpu->vpid)
 		vmxlab_vpid_free(vcpu->vpid);
 	kvfree(vcpu->cpuid);
+	vcpu_trace_free(vcpu);
 	kfree(vcpu);
 }
 

@@ -130,6 +130,7 @@ struct vmxlab_vcpu {
 	struct kvm_run *run;
 	struct vmxlab_exit_info *info;	/* inside the run page */
 	u32 exit_reason;
+	bool tracing;		/* record every exit in trace_ring */
 
 	struct vmxlab_vm *vm;
 	u32 id;
@@ -169,6 +170,8 @@ struct vmxlab_vcpu {
 	struct mmio_insn mmio;
 	struct vcpu_string_io sio;
 	u64 exit_rip;		/* RIP of the instruction behind the exit */
+	struct vmxlab_trace_record *trace_ring;	/* VMXLAB_TRACE_RING_SIZE records */
+	u64 trace_seq;		/* seq of the next record */
 	bool rip_skipped;	/* exit_rip holds it: RIP was advanced since */
 };
 
@@ -211,6 +214,12 @@ void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer);
 u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);
 u64 vmcs_cr4_allowed(void);
+
+/* exits/trace.c */
+void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason);
+long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
+long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
 
 /* vmcs/snapshot.c */
 long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);

@@ -200,6 +200,48 @@ struct vmxlab_vmcs_snapshot {
 	__u64 reserved[4];	/* in: must be zero */
 };
 
+/*
+ * The exit trace (vCPU fd): a ring of the vCPU's most recent VM exits,
+ * in-kernel ones included, recorded while tracing is on.  Each record is
+ * what the CPU reported at the exit (SDM Vol. 3C, "Information for VM
+ * Exits") and the guest's RAX..RBX at that moment, before any emulation.
+ */
+#define VMXLAB_TRACE_RING_SIZE		4096	/* records kept; older ones are lost */
+
+struct vmxlab_trace_record {
+	__u64 seq;		/* 0, 1, 2, ... per vCPU since tracing was turned on */
+	__u32 exit_reason;	/* full exit reason */
+	__u32 instruction_len;	/* VM-exit instruction length */
+	__u64 qualification;
+	__u64 guest_rip;
+	__u64 guest_phys;	/* EPT violations and misconfigurations, else 0 */
+	__u64 rax, rcx, rdx, rbx;
+};
+
+/* VMXLAB_SET_TRACE: turn the ring on (flags = VMXLAB_TRACE_ON) or off (0); on restarts it. */
+#define VMXLAB_TRACE_ON			(1u << 0)
+
+struct vmxlab_trace_control {
+	__u32 flags;		/* in: VMXLAB_TRACE_ON or 0 */
+	__u32 pad;		/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * VMXLAB_READ_TRACE: copy records with seq >= from_seq, oldest first.
+ * If some of them were overwritten already, copying starts at the oldest
+ * one kept and `lost` says how many were skipped.
+ */
+struct vmxlab_trace_read {
+	__u64 from_seq;		/* in */
+	__u64 records;		/* in: user pointer to struct vmxlab_trace_record[max] */
+	__u32 max;		/* in: room in records[] */
+	__u32 count;		/* out: records copied */
+	__u64 next_seq;		/* out: seq of the next exit to be recorded */
+	__u64 lost;		/* out: records between from_seq and the first copied */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
@@ -207,5 +249,7 @@ struct vmxlab_vmcs_snapshot {
 #define VMXLAB_GET_CPU_STATE	_IOWR(VMXLAB_IO, 0x03, struct vmxlab_cpu_state)
 /* vCPU fd; -E2BIG (nfields set to the count needed) when fields[] is too small. */
 #define VMXLAB_GET_VMCS		_IOWR(VMXLAB_IO, 0x10, struct vmxlab_vmcs_snapshot)
+#define VMXLAB_SET_TRACE	_IOW(VMXLAB_IO, 0x11, struct vmxlab_trace_control)
+#define VMXLAB_READ_TRACE	_IOWR(VMXLAB_IO, 0x12, struct vmxlab_trace_read)
 
 #endif /* VMXLAB_UAPI_H */

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit trace: a ring of a vCPU's most recent VM exits, in-kernel ones
+ * included, for user space to read (VMXLAB_SET_TRACE, VMXLAB_READ_TRACE).
+ *
+ * Recording happens in the exit dispatcher with interrupts off, only while
+ * tracing is on: a few VMREADs of the exit-information fields (SDM Vol.
+ * 3C, "Information for VM Exits") into the next slot.  Reading happens in
+ * a vCPU ioctl, under the vCPU mutex, so never while KVM_RUN writes.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <vmxlab/exits.h>
+#include "../vmcs/vmcs.h"
+#include "../vmx/vcpu.h"
+#include "../vmx/vmxlab.h"
+
+#define RING_SIZE	VMXLAB_TRACE_RING_SIZE
+
+void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason)
+{
+	struct vmxlab_trace_record *r = &vcpu->trace_ring[vcpu->trace_seq % RING_SIZE];
+	u32 basic = reason & 0xffff;
+	unsigned long *gpr = vcpu->regs.gpr;
+
+	r->seq = vcpu->trace_seq++;
+	r->exit_reason = reason;
+	r->instruction_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	r->qualification = vmcs_readl(VMCS_EXIT_QUALIFICATION);
+	r->guest_rip = vmcs_readl(VMCS_GUEST_RIP);
+	r->guest_phys = basic == VMX_EXIT_EPT_VIOLATION || basic == VMX_EXIT_EPT_MISCONFIG ?
+			vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS) : 0;
+	r->rax = gpr[VCPU_RAX];
+	r->rcx = gpr[VCPU_RCX];
+	r->rdx = gpr[VCPU_RDX];
+	r->rbx = gpr[VCPU_RBX];
+}
+
+long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_trace_control ctl;
+
+	if (copy_from_user(&ctl, argp, sizeof(ctl)))
+		return -EFAULT;
+	if ((ctl.flags & ~VMXLAB_TRACE_ON) || ctl.pad ||
+	    memchr_inv(ctl.reserved, 0, sizeof(ctl.reserved)))
+		return -EINVAL;
+	if (!(ctl.flags & VMXLAB_TRACE_ON)) {
+		vcpu->tracing = false;
+		return 0;
+	}
+	if (!vcpu->trace_ring) {
+		vcpu->trace_ring = vcalloc(RING_SIZE, sizeof(*vcpu->trace_ring));
+		if (!vcpu->trace_ring)
+			return -ENOMEM;
+	}
+	vcpu->trace_seq = 0;
+	vcpu->tracing = true;
+	return 0;
+}
+
+/* Copy records [first, first + count) of the ring, which may wrap, to @dst. */
+static int copy_records(struct vmxlab_vcpu *vcpu, void __user *dst, u64 first, u32 count)
+{
+	while (count) {
+		u32 index = first % RING_SIZE;
+		u32 chunk = min_t(u32, count, RING_SIZE - index);
+		size_t bytes = chunk * sizeof(*vcpu->trace_ring);
+
+		if (copy_to_user(dst, &vcpu->trace_ring[index], bytes))
+			return -EFAULT;
+		dst += bytes;
+		first += chunk;
+		count -= chunk;
+	}
+	return 0;
+}
+
+long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_trace_read rd;
+	u64 oldest, first;
+
+	if (copy_from_user(&rd, argp, sizeof(rd)))
+		return -EFAULT;
+	if (memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
+		return -EINVAL;
+	if (!vcpu->trace_ring)
+		return -ENODATA;	/* tracing was never turned on */
+	oldest = vcpu->trace_seq > RING_SIZE ? vcpu->trace_seq - RING_SIZE : 0;
+	first = clamp(rd.from_seq, oldest, vcpu->trace_seq);
+	rd.lost = first > rd.from_seq ? first - rd.from_seq : 0;
+	rd.count = min_t(u64, rd.max, vcpu->trace_seq - first);
+	rd.next_seq = vcpu->trace_seq;
+	if (copy_records(vcpu, u64_to_user_ptr(rd.records), first, rd.count))
+		return -EFAULT;
+	return copy_to_user(argp, &rd, sizeof(rd)) ? -EFAULT : 0;
+}
+
+void vcpu_trace_free(struct vmxlab_vcpu *vcpu)
+{
+	vfree(vcpu->trace_ring);
+}

@@ -443,9 +443,15 @@ static int map_run(struct vcpu *vcpu)
 		error_msg("cannot map the kvm_run of vCPU %u: %s", vcpu->id, strerror(errno));
 		return EXIT_FAILED;
 	}
-	/* vmxlab's exit information follows kvm_run; KVM's area may hold other things there. */
-	if (vm->run_size >= VMXLAB_EXIT_INFO_OFFSET + sizeof(struct vmxlab_exit_info))
+	/*
+	 * vmxlab's exit information follows kvm_run, marked by its magic
+	 * from the vCPU's creation on; KVM's area holds other things there.
+	 */
+	if (vm->run_size >= VMXLAB_EXIT_INFO_OFFSET + sizeof(struct vmxlab_exit_info)) {
 		vcpu->info = (const void *)((const uint8_t *)vcpu->run + VMXLAB_EXIT_INFO_OFFSET);
+		if (vcpu->info->magic != VMXLAB_EXIT_INFO_MAGIC)
+			vcpu->info = NULL;
+	}
 	return EXIT_OK;
 }
 

@@ -176,6 +176,9 @@ void vmcs_snapshot_print(FILE *out, const struct vmcs_snapshot *snap);
 void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
 			const struct vmcs_snapshot *after);
 
+/* run_entry.c: vmxlab's verdict on the VMCS of @vcpu, as paragraphs. */
+int explain_entry(FILE *out, const struct vcpu *vcpu);
+
 /* run_exittrace.c: --exit-trace (vmxlab only). */
 int exit_trace_start(struct vm *vm);
 void exit_trace_drain(struct vcpu *vcpu);

@@ -224,6 +224,8 @@ static int guest_failed_entry(struct vcpu *vcpu)
 	}
 	error_msg("the vCPU could not enter the guest (KVM_EXIT_FAIL_ENTRY): hardware entry failure reason 0x%" PRIx64 " (%s) on CPU %u%s",
 		  reason, what, vcpu->run->fail_entry.cpu, qual);
+	if (vcpu->info)
+		explain_entry(stderr, vcpu);
 	return failed(vcpu, EXIT_FAILED);
 }
 

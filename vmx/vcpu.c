@@ -218,6 +218,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_set_trace(vcpu, argp);
 	case VMXLAB_READ_TRACE:
 		return vcpu_read_trace(vcpu, argp);
+	case VMXLAB_CHECK_ENTRY:
+		return vcpu_check_entry(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}

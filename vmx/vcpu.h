@@ -221,6 +221,9 @@ long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
 
+/* vmcs/entry_report.c */
+long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
+
 /* vmcs/snapshot.c */
 long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
 

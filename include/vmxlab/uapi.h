@@ -242,6 +242,36 @@ struct vmxlab_trace_read {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * VMXLAB_CHECK_ENTRY (vCPU fd): run vmxlab's model of the SDM's VM-entry
+ * checks (Vol. 3C, "Checks on VMX Controls and Host-State Area", "Checks
+ * on the Guest State Area"; vmcs/entry_checks.c) on the vCPU's VMCS as it
+ * is now, without entering.  After KVM_EXIT_FAIL_ENTRY it says why.
+ */
+#define VMXLAB_ENTRY_AREA_CONTROLS	0	/* VMfailValid, error 7 */
+#define VMXLAB_ENTRY_AREA_HOST		1	/* VMfailValid, error 8 */
+#define VMXLAB_ENTRY_AREA_GUEST		2	/* failed entry, exit reason 33 */
+
+struct vmxlab_entry_failure {
+	char id[48];		/* stable identifier, e.g. "guest.tr.type" */
+	char section[80];	/* the SDM section title */
+	char rule[224];		/* the rule in words */
+	__u32 area;		/* VMXLAB_ENTRY_AREA_* */
+	__u32 field;		/* the VMCS field checked (encoding), 0 if none */
+	__u64 value;		/* the value found there */
+	__u64 allowed0;		/* fixed-bit checks: bits that must be 1 */
+	__u64 allowed1;		/* fixed-bit checks: bits that may be 1 (both 0 otherwise) */
+};
+
+struct vmxlab_entry_check {
+	__u32 max;		/* in: room in failures[] */
+	__u32 count;		/* out: checks that fail (may exceed max) */
+	__u64 failures;		/* in: user pointer to struct vmxlab_entry_failure[max] */
+	__u32 checks;		/* out: checks run */
+	__u32 pad;		/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
@@ -251,5 +281,6 @@ struct vmxlab_trace_read {
 #define VMXLAB_GET_VMCS		_IOWR(VMXLAB_IO, 0x10, struct vmxlab_vmcs_snapshot)
 #define VMXLAB_SET_TRACE	_IOW(VMXLAB_IO, 0x11, struct vmxlab_trace_control)
 #define VMXLAB_READ_TRACE	_IOWR(VMXLAB_IO, 0x12, struct vmxlab_trace_read)
+#define VMXLAB_CHECK_ENTRY	_IOWR(VMXLAB_IO, 0x13, struct vmxlab_entry_check)
 
 #endif /* VMXLAB_UAPI_H */

@@ -32,5 +32,6 @@ Suite *ept_suite(void);
 Suite *cpuid_suite(void);
 Suite *mmio_decode_suite(void);
 Suite *guest_walk_suite(void);
+Suite *entry_checks_suite(void);
 
 #endif /* VMXLAB_TESTS_UNIT_H */

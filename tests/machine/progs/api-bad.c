@@ -905,6 +905,37 @@ static void test_unmapped_run(int sys)
 }
 
 /*
+ * vmxlab only: VMXLAB_CHECK_ENTRY names the rule the CPU applied, on the
+ * VMCS that failed, with the field and the value found; and it checks its
+ * own arguments.
+ */
+static void check_entry_verdict(int fd)
+{
+	struct vmxlab_entry_failure found[4];
+	struct vmxlab_entry_check req = { .max = 4, .failures = (uintptr_t)found };
+	unsigned int i, hit = 0;
+	long ret;
+	int e;
+
+	e = call(fd, VMXLAB_CHECK_ENTRY, &req, &ret);
+	for (i = 0; !e && i < req.count && i < 4; i++)
+		if (!strcmp(found[i].id, "guest.tr.type") &&
+		    found[i].area == VMXLAB_ENTRY_AREA_GUEST &&
+		    found[i].field == 0x4822 && (found[i].value & 0xf) == 1)
+			hit = 1;
+	report(e == 0 && req.count >= 1 && hit, "fail-entry-checker-names-tr-type",
+	       "VMXLAB_CHECK_ENTRY: %s, %u failing of %u checks, first '%s' (field 0x%x value 0x%llx); want guest.tr.type on GUEST_TR_AR_BYTES (0x4822) with type 1",
+	       errname(e), req.count, req.checks, req.count ? found[0].id : "",
+	       req.count ? found[0].field : 0,
+	       req.count ? (unsigned long long)found[0].value : 0ULL);
+	req.pad = 1;
+	check("check-entry-pad-einval", fd, VMXLAB_CHECK_ENTRY, &req, EINVAL, EINVAL);
+	req.pad = 0;
+	req.failures = 8;
+	check("check-entry-bad-pointer-efault", fd, VMXLAB_CHECK_ENTRY, &req, EFAULT, EFAULT);
+}
+
+/*
  * Guest state the SDM's VM-entry checks refuse, but KVM_SET_SREGS cannot
  * tell from a legal one: TR holding an available (not busy) 16-bit TSS
  * (type 1; "Checks on Guest Segment Registers": TR type must be 3 or 11).
@@ -939,6 +970,8 @@ static void test_fail_entry(int sys)
 	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 0x80000021",
 	       ret, errname(e), v.run->exit_reason,
 	       (unsigned long long)v.run->fail_entry.hardware_entry_failure_reason);
+	if (!kvm_mode)
+		check_entry_verdict(v.fd);
 	sregs.tr.type = 11;
 	ioctl(v.fd, KVM_SET_SREGS, &sregs);
 	alarm_in(5);

@@ -93,12 +93,21 @@ install_guests() {
 	else
 		echo "build-initramfs: tests/guests not built: tests needing them will FAIL" >&2
 	fi
+	mkdir -p "$root/traces"
+	cp "$HERE/traces/"*.exit-trace "$root/traces/"
+	mkdir -p "$root/bench"
+	if ls "$TOP/tests/bench/build/"*.bin > /dev/null 2>&1; then
+		cp "$TOP/tests/bench/build/"*.bin "$root/bench/"
+	else
+		echo "build-initramfs: tests/bench not built: benchmarks will FAIL" >&2
+	fi
 }
 
 install_tests() {
 	local root=$1 t
 	cp "$HERE/init.sh" "$root/init"
 	cp "$HERE/lib.sh" "$root/lib/vmxlab-test.sh"
+	cp "$HERE/guests.sh" "$root/lib/vmxlab-guests.sh"
 	for t in $TESTS; do
 		cp "$HERE/tests/$t.sh" "$root/tests/" || die "no test $t"
 	done

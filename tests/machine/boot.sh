@@ -5,7 +5,8 @@
 #   boot.sh --kernel 6.1|6.12 --cpus N [--emulator bochs|qemu]
 #           [--tests GLOB] [--shell-cmd 'CMD'] [--out DIR] [--timeout SECONDS]
 #
-# --tests GLOB   run the tests (tests/*.sh) whose name matches GLOB, 'none'
+# --tests GLOB   run the tests (tests/*.sh) whose name matches GLOB (or one
+#                of several space-separated GLOBs), 'none'
 #                for none; default: the tests whose `# machines:` line
 #                names this machine (bochs-6.1, bochs-6.12, qemu-novmx).
 # --shell-cmd    a shell command run in the machine after the tests; its
@@ -61,14 +62,17 @@ find_abi() {
 	echo "${d#/usr/src/linux-headers-}"
 }
 
-# The tests for this machine: by glob, or by their `# machines:` line.
+# The tests for this machine: by globs (several, space-separated), or by
+# their `# machines:` line.
 select_tests() {
-	local f name
+	local f name g
 	for f in "$HERE"/tests/*.sh; do
 		name=$(basename "$f" .sh)
 		if [ -n "$GLOB" ]; then
-			# shellcheck disable=SC2254
-			case $name in $GLOB) echo "$name" ;; esac
+			for g in $GLOB; do
+				# shellcheck disable=SC2254
+				case $name in $g) echo "$name"; break ;; esac
+			done
 		elif grep -qE "^# machines:.*\<$MACHINE\>" "$f"; then
 			echo "$name"
 		fi

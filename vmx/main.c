@@ -28,16 +28,18 @@ static int __init vmxlab_init(void)
 	err = vmxlab_vmx_lifecycle_init();
 	if (err)
 		goto undo_setup;
+	vmxlab_debugfs_init();
 	err = vmxlab_dev_register();
 	if (err)
-		goto undo_lifecycle;
+		goto undo_debugfs;
 	pr_info("ready: /dev/%s, VMCS revision %u, %u CPUs online\n",
 		VMXLAB_DEVICE_NAME,
 		vmx_basic_revision(vmxlab_host_caps.msr[VMXLAB_CAP_BASIC]),
 		num_online_cpus());
 	return 0;
 
-undo_lifecycle:
+undo_debugfs:
+	vmxlab_debugfs_exit();
 	vmxlab_vmx_lifecycle_exit();
 undo_setup:
 	vmcs_setup_exit();
@@ -49,6 +51,7 @@ undo_run:
 static void __exit vmxlab_exit(void)
 {
 	vmxlab_dev_unregister();
+	vmxlab_debugfs_exit();
 	vmxlab_vmx_lifecycle_exit();
 	vmcs_setup_exit();
 	vmxlab_run_exit();

@@ -286,6 +286,7 @@ void vcpu_destroy(struct vmxlab_vcpu *vcpu)
 {
 	struct vmxlab_vm *vm = vcpu->vm;
 
+	vmxlab_debugfs_remove(vcpu->debugfs);
 	vcpu_vmclear(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
@@ -380,6 +381,7 @@ int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id)
 		return PTR_ERR(vcpu);
 	}
 	vm->vcpus[id] = vcpu;
+	vmxlab_debugfs_add_vcpu(vcpu);
 	kref_get(&vm->refs);
 	mutex_unlock(&vm->lock);
 	fd = anon_inode_getfd("vmxlab-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);

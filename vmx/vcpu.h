@@ -54,6 +54,7 @@
 
 #define VMXLAB_MAX_VCPUS	8
 #define VMXLAB_MAX_SLOTS	32
+#define SLOT_CHUNK_PAGES	512	/* 2 MiB of guest memory per chunk */
 /* Guest-physical addresses a 4-level EPT walk translates. */
 #define VMXLAB_GPA_LIMIT	(1ULL << 48)
 
@@ -86,7 +87,12 @@ struct vmxlab_memslot {
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
-	struct page **pages;	/* pinned and mapped in EPT; NULL: not yet */
+	/*
+	 * The pinned page behind each guest page mapped in EPT, in chunks
+	 * of SLOT_CHUNK_PAGES allocated on the first touch inside them, so
+	 * that creating a slot costs the same for 16 MiB and for 1 GiB.
+	 */
+	struct page ***chunks;
 };
 
 struct vmxlab_vm {
@@ -97,6 +103,7 @@ struct vmxlab_vm {
 	struct vmxlab_vcpu *vcpus[VMXLAB_MAX_VCPUS];
 	struct ept ept;
 	u64 eptp;
+	struct dentry *debugfs;	/* vmxlab/vm-<pid>-<n>/ */
 	unsigned long pinned_pages;
 };
 
@@ -172,6 +179,7 @@ struct vmxlab_vcpu {
 	u64 exit_rip;		/* RIP of the instruction behind the exit */
 	struct vmxlab_trace_record *trace_ring;	/* VMXLAB_TRACE_RING_SIZE records */
 	u64 trace_seq;		/* seq of the next record */
+	struct dentry *debugfs;	/* .../vcpu<id>: exit statistics */
 	bool rip_skipped;	/* exit_rip holds it: RIP was advanced since */
 };
 
@@ -221,6 +229,13 @@ long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
 
+/* vmx/debugfs.c */
+void vmxlab_debugfs_init(void);
+void vmxlab_debugfs_exit(void);
+void vmxlab_debugfs_add_vm(struct vmxlab_vm *vm);
+void vmxlab_debugfs_add_vcpu(struct vmxlab_vcpu *vcpu);
+void vmxlab_debugfs_remove(struct dentry *dentry);
+
 /* vmcs/entry_report.c */
 long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
 
@@ -254,6 +269,8 @@ int vm_ept_init(struct vmxlab_vm *vm);
 void vm_ept_destroy(struct vmxlab_vm *vm);
 int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write);
 void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot);
+int vm_slot_alloc_chunks(struct vmxlab_memslot *slot);
+void vm_slot_free_chunks(struct vmxlab_memslot *slot);
 void vm_invept_all(struct vmxlab_vm *vm);
 void vm_invept_here(struct vmxlab_vm *vm);
 

@@ -29,9 +29,10 @@ static void vm_free(struct kref *kref)
 		if (!vm->slots[i].used)
 			continue;
 		vm_ept_unmap_slot(vm, &vm->slots[i]);
-		kvfree(vm->slots[i].pages);
+		vm_slot_free_chunks(&vm->slots[i]);
 	}
 	vm_ept_destroy(vm);
+	vmxlab_debugfs_remove(vm->debugfs);
 	mmdrop(vm->mm);
 	kfree(vm);
 	vmxlab_vmx_put();
@@ -151,7 +152,7 @@ static int delete_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 	if (!slot->used)
 		return -EINVAL;
 	vm_ept_unmap_slot(vm, slot);
-	kvfree(slot->pages);
+	vm_slot_free_chunks(slot);
 	memset(slot, 0, sizeof(*slot));
 	return 0;
 }
@@ -167,12 +168,10 @@ static int add_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot,
 			return -EEXIST;
 	if (!user_range_mapped(vm->mm, r->userspace_addr, r->memory_size))
 		return -EFAULT;
-	slot->pages = kvcalloc(r->memory_size >> PAGE_SHIFT, sizeof(*slot->pages),
-			       GFP_KERNEL_ACCOUNT);
-	if (!slot->pages)
-		return -ENOMEM;
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
+	if (vm_slot_alloc_chunks(slot))
+		return -ENOMEM;
 	slot->uaddr = r->userspace_addr;
 	slot->flags = r->flags;
 	slot->used = true;
@@ -268,6 +267,7 @@ int vmxlab_create_vm(unsigned long type)
 		goto free_vm;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vmxlab_debugfs_add_vm(vm);
 	fd = anon_inode_getfd("vmxlab-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		vmxlab_vm_put(vm);	/* drops VMX too */

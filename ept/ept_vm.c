@@ -12,6 +12,7 @@
  * INVEPT Instruction").
  */
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/io.h>
 #include <vmxlab/caps.h>
@@ -84,6 +85,39 @@ void vm_invept_all(struct vmxlab_vm *vm)
 	on_each_cpu(invept_ipi, vm, 1);
 }
 
+static unsigned long slot_chunk_count(const struct vmxlab_memslot *slot)
+{
+	return DIV_ROUND_UP(slot->size >> PAGE_SHIFT, SLOT_CHUNK_PAGES);
+}
+
+/* The table of chunk pointers only: 4 KiB per GiB of guest memory. */
+int vm_slot_alloc_chunks(struct vmxlab_memslot *slot)
+{
+	slot->chunks = kvcalloc(slot_chunk_count(slot), sizeof(*slot->chunks),
+				GFP_KERNEL_ACCOUNT);
+	return slot->chunks ? 0 : -ENOMEM;
+}
+
+void vm_slot_free_chunks(struct vmxlab_memslot *slot)
+{
+	unsigned long i;
+
+	if (!slot->chunks)
+		return;
+	for (i = 0; i < slot_chunk_count(slot); i++)
+		kfree(slot->chunks[i]);
+	kvfree(slot->chunks);
+	slot->chunks = NULL;
+}
+
+/* Where the page of @index is kept; NULL if its chunk was never needed. */
+static struct page **slot_page(const struct vmxlab_memslot *slot, unsigned long index)
+{
+	struct page **chunk = slot->chunks[index / SLOT_CHUNK_PAGES];
+
+	return chunk ? &chunk[index % SLOT_CHUNK_PAGES] : NULL;
+}
+
 /* The user address of the page behind @gpa, and whether its slot is read-only. */
 static bool gpa_to_uaddr(struct vmxlab_vm *vm, u64 gpa, unsigned long *uaddr,
 			 bool *readonly)
@@ -102,6 +136,7 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 			   bool readonly, struct page *page)
 {
 	struct vmxlab_memslot *slot = vm_find_slot(vm, gpa);
+	struct page ***chunk;
 	unsigned long index;
 	int err;
 
@@ -109,13 +144,19 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 	    !!(slot->flags & KVM_MEM_READONLY) != readonly)
 		return -EAGAIN;		/* the slot changed meanwhile */
 	index = (gpa - slot->gpa) >> PAGE_SHIFT;
-	if (slot->pages[index])
+	chunk = &slot->chunks[index / SLOT_CHUNK_PAGES];
+	if (!*chunk) {
+		*chunk = kcalloc(SLOT_CHUNK_PAGES, sizeof(**chunk), GFP_KERNEL_ACCOUNT);
+		if (!*chunk)
+			return -ENOMEM;
+	}
+	if ((*chunk)[index % SLOT_CHUNK_PAGES])
 		return -EEXIST;		/* another vCPU mapped it first */
 	err = ept_map_4k(&vm->ept, gpa & PAGE_MASK, page_to_phys(page),
 			 readonly ? EPT_READ | EPT_EXEC : EPT_RWX);
 	if (err)
 		return err;
-	slot->pages[index] = page;
+	(*chunk)[index % SLOT_CHUNK_PAGES] = page;
 	vm->pinned_pages++;
 	return 0;
 }
@@ -155,10 +196,16 @@ int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
 void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 {
 	unsigned long i, npages = slot->size >> PAGE_SHIFT;
+	struct page **page;
 	bool any = false;
 
 	for (i = 0; i < npages; i++) {
-		if (!slot->pages[i])
+		page = slot_page(slot, i);
+		if (!page) {
+			i += SLOT_CHUNK_PAGES - 1 - i % SLOT_CHUNK_PAGES;
+			continue;
+		}
+		if (!*page)
 			continue;
 		ept_unmap_4k(&vm->ept, slot->gpa + (i << PAGE_SHIFT), NULL);
 		any = true;
@@ -167,11 +214,15 @@ void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 		return;
 	vm_invept_all(vm);
 	for (i = 0; i < npages; i++) {
-		if (!slot->pages[i])
+		page = slot_page(slot, i);
+		if (!page) {
+			i += SLOT_CHUNK_PAGES - 1 - i % SLOT_CHUNK_PAGES;
 			continue;
-		unpin_user_pages_dirty_lock(&slot->pages[i], 1,
-					    !(slot->flags & KVM_MEM_READONLY));
-		slot->pages[i] = NULL;
+		}
+		if (!*page)
+			continue;
+		unpin_user_pages_dirty_lock(page, 1, !(slot->flags & KVM_MEM_READONLY));
+		*page = NULL;
 		vm->pinned_pages--;
 	}
 }

@@ -255,6 +255,8 @@ static bool guest_avx(const struct cpuid_builder *b)
 	return b->xcr0 & CPUID_XCR0_AVX;
 }
 
+#define CPUID_1_EBX_APIC_ID	0xff000000u
+
 static void cpuid_leaf_1(struct cpuid_builder *b)
 {
 	u32 r[4];
@@ -268,6 +270,12 @@ static void cpuid_leaf_1(struct cpuid_builder *b)
 		r[CPUID_REG_ECX] &= ~(CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
 	r[CPUID_REG_ECX] |= CPUID_1_ECX_HYPERVISOR;
 	r[CPUID_REG_EDX] &= CPUID_1_EDX_KEEP;
+	/*
+	 * EBX[31:24], the initial APIC ID, is the ID of the host CPU that ran
+	 * CPUID: it belongs to each vCPU (user space sets it), and the table
+	 * must not depend on where KVM_GET_SUPPORTED_CPUID ran.  0 here.
+	 */
+	r[CPUID_REG_EBX] &= ~CPUID_1_EBX_APIC_ID;
 	emit(b, 1, 0, r);
 }
 
@@ -327,6 +335,8 @@ static void cpuid_leaf_topology(struct cpuid_builder *b, u32 leaf)
 
 	for (i = 0; i < CPUID_MAX_TOPO_LEVELS; i++) {
 		host_cpuid(b, leaf, i, r);
+		/* EDX: the x2APIC ID of the host CPU; per vCPU, as leaf 1's. */
+		r[CPUID_REG_EDX] = 0;
 		emit(b, leaf, i, r);
 		if (!(r[CPUID_REG_ECX] & 0xff00))
 			break;

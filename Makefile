@@ -7,6 +7,7 @@
 #                   supported kernel, host unit tests, emulated machines
 #   make run        show vmxlab working: here if this CPU has usable VT-x,
 #                   else in the emulated machine (Bochs)
+#   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
 #   make install    modules_install + depmod + the tool in /usr/local/sbin
 #   make clean
 #
@@ -30,7 +31,7 @@ BUILD := build
 all: module tool
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,16p' Makefile
 
 module:
 	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \
@@ -68,6 +69,10 @@ check:
 
 run:
 	tests/run.sh
+
+.PHONY: bench
+bench:
+	tests/bench/bench.sh
 
 # The release the headers belong to.  Debian's 6.1 headers carry a
 # kernel.release (6.1.x) that differs from the release modules live under

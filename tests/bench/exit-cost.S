@@ -10,11 +10,18 @@
  * the delta of the same loop with nothing between the RDTSCs is
  * subtracted (for CPUID, the XOR that selects leaf 0 is counted too).
  *
- * Prints, one line each (decimal):
+ * Prints, one line each (decimal), to port 0xE9:
  *   baseline N     RDTSC; RDTSC
  *   cpuid N        CPUID leaf 0, answered in the kernel
  *   pio-out N      OUT to port 0x80, answered by user space
- * then HLT.
+ *   mmio-write N   a 4-byte store to guest-physical 0xA0000, which no
+ *                  memory slot backs (bench-client leaves 0xA0000-0xFFFFF
+ *                  unbacked): KVM_EXIT_MMIO, answered by user space
+ *   hlt N          HLT (interrupts off): KVM_EXIT_HLT, and the VMM runs the
+ *                  vCPU again at once, after the HLT
+ * then writes 0 to port 0xF4 (the end, for bench-client).  Under
+ * `vmxlab run` (one slot from 0: 0xA0000 is memory there, and HLT ends
+ * the guest) only the first three lines mean something.
  */
 	.code16
 	.text
@@ -51,6 +58,14 @@
 	out	%al, $0x80
 .endm
 
+.macro body_mmio_write
+	mov	%eax, %es:0
+.endm
+
+.macro body_hlt
+	hlt
+.endm
+
 _start:
 	measure	body_nothing
 	mov	%ebp, baseline
@@ -64,6 +79,19 @@ _start:
 	measure	body_pio_out
 	mov	$msg_pio, %si
 	call	print_cost
+
+	mov	$0xa000, %ax		/* ES:0 = guest-physical 0xA0000 */
+	mov	%ax, %es
+	measure	body_mmio_write
+	mov	$msg_mmio, %si
+	call	print_cost
+
+	measure	body_hlt
+	mov	$msg_hlt, %si
+	call	print_cost
+
+	xor	%al, %al
+	out	%al, $0xf4
 	hlt
 
 /* Print "<%si> <%ebp - baseline>\n". */
@@ -99,5 +127,7 @@ baseline:	.long 0
 msg_baseline:	.asciz "baseline "
 msg_cpuid:	.asciz "cpuid "
 msg_pio:	.asciz "pio-out "
+msg_mmio:	.asciz "mmio-write "
+msg_hlt:	.asciz "hlt "
 digits:		.space 12
 digits_end:	.byte 0

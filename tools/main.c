@@ -19,7 +19,8 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "decode the CPU's VMX capabilities and vmxlab's choices" },
 	{ "cpus", cmd_cpus, "show each CPU's VMX state" },
 	{ "hold", cmd_hold, "keep VMX on while a command runs (or until a signal)" },
-	{ "run", cmd_run, "run a real-mode guest binary through KVM's API" },
+	{ "run", cmd_run, "run a guest (real, protected, paged or long mode) through KVM's API" },
+	{ "stat", cmd_stat, "show the exit statistics of the VMs vmxlab runs now" },
 };
 
 void error_msg(const char *fmt, ...)

@@ -20,6 +20,7 @@ export PATH=/bin:/sbin
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox mount -t tmpfs tmpfs /tmp
+/bin/busybox mount -t debugfs debugfs /sys/kernel/debug
 . /etc/vmxlab.conf	# SUITE, EXPECT_CPUS, TESTS, TEST_TIMEOUT
 
 OUT=/tmp/out

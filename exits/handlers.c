@@ -160,6 +160,36 @@ static int handle_preemption_timer(struct vmxlab_vcpu *vcpu)
 	return EXIT_IRQS_ON;
 }
 
+/*
+ * VMCALL: the hypercall interface of include/vmxlab/uapi.h, answered from
+ * the vCPU's own counters; without the magic in EAX, #UD like the other
+ * VMX instructions.
+ */
+static int handle_vmcall(struct vmxlab_vcpu *vcpu)
+{
+	unsigned long *gpr = vcpu->regs.gpr;
+	const struct vmxlab_exit_info *info = vcpu->info;
+	u64 answer = VMXLAB_HC_ERROR;
+	u32 arg = gpr[VCPU_RCX];
+
+	if ((u32)gpr[VCPU_RAX] != VMXLAB_HC_MAGIC)
+		return inject_ud(vcpu);
+	switch ((u32)gpr[VCPU_RBX]) {
+	case VMXLAB_HC_VERSION:
+		answer = VMXLAB_API_VERSION;
+		break;
+	case VMXLAB_HC_EXIT_COUNT:
+		if (arg < VMXLAB_MAX_EXIT_REASONS)
+			answer = info->exits[arg];
+		break;
+	case VMXLAB_HC_ENTRIES:
+		answer = info->entries;
+		break;
+	}
+	gpr[VCPU_RAX] = answer;
+	return vcpu_skip_instruction(vcpu);
+}
+
 /* Basic exit reason -> handlers. */
 static const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 	[VMX_EXIT_EXCEPTION_NMI]	= { .irqs_off = handle_nmi },
@@ -169,8 +199,8 @@ static const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 	[VMX_EXIT_HLT]			= { .irqs_off = handle_hlt },
 	[VMX_EXIT_INVD]			= { .irqs_off = handle_cache_flush },
 	[VMX_EXIT_WBINVD]		= { .irqs_off = handle_cache_flush },
-	/* VMX is not offered to guests: its instructions raise #UD. */
-	[VMX_EXIT_VMCALL]		= { .irqs_off = inject_ud },
+	/* VMX is not offered to guests: its instructions raise #UD... */
+	[VMX_EXIT_VMCALL]		= { .irqs_off = handle_vmcall },	/* ...but hypercalls */
 	[VMX_EXIT_VMCLEAR]		= { .irqs_off = inject_ud },
 	[VMX_EXIT_VMLAUNCH]		= { .irqs_off = inject_ud },
 	[VMX_EXIT_VMPTRLD]		= { .irqs_off = inject_ud },

@@ -272,6 +272,21 @@ struct vmxlab_entry_check {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * The hypercall interface: a guest asks vmxlab about itself with VMCALL
+ * (SDM Vol. 3C: VMCALL always exits in VMX non-root operation).
+ *   in:  EAX = VMXLAB_HC_MAGIC, EBX = function, ECX = argument
+ *   out: RAX = the answer, or VMXLAB_HC_ERROR for an unknown function or
+ *        argument; RIP past the VMCALL; other registers unchanged.
+ * A VMCALL without the magic in EAX raises #UD, as VMX instructions do in
+ * vmxlab guests.  Counts are this vCPU's and include the VMCALL asking.
+ */
+#define VMXLAB_HC_MAGIC			0x766d786c	/* "vmxl" */
+#define VMXLAB_HC_ERROR			(~0ULL)
+#define VMXLAB_HC_VERSION		0	/* RAX = VMXLAB_API_VERSION */
+#define VMXLAB_HC_EXIT_COUNT		1	/* ECX = basic exit reason: RAX = VM exits with it */
+#define VMXLAB_HC_ENTRIES		2	/* RAX = VM entries so far */
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)

@@ -28,6 +28,7 @@
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
 #include "handlers.h"
+#include "../vmx/trace.h"
 
 #define EXIT_REASON_FAILED_ENTRY	BIT(31)
 #define INTR_INFO_VALID			BIT(31)
@@ -247,6 +248,7 @@ static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 	const struct exit_handler *h;
 
 	vcpu->exit_reason = reason;
+	trace_vmxlab_exit(vcpu, reason);
 	if (unlikely(vcpu->tracing))
 		vcpu_trace_record(vcpu, reason);
 	if (unlikely(reason & EXIT_REASON_FAILED_ENTRY))
@@ -287,6 +289,7 @@ int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
 	int stub, action;
 
 	for (;;) {
+		trace_vmxlab_entry(vcpu);
 		stub = vmxlab_enter_guest(&vcpu->regs, vcpu->launched);
 		info->entries++;
 		if (unlikely(stub != VMXLAB_ENTER_EXIT))

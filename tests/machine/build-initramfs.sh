@@ -108,6 +108,7 @@ install_tests() {
 	cp "$HERE/init.sh" "$root/init"
 	cp "$HERE/lib.sh" "$root/lib/vmxlab-test.sh"
 	cp "$HERE/guests.sh" "$root/lib/vmxlab-guests.sh"
+	cp "$HERE/differences.txt" "$root/lib/vmxlab-differences.txt"
 	for t in $TESTS; do
 		cp "$HERE/tests/$t.sh" "$root/tests/" || die "no test $t"
 	done

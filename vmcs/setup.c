@@ -212,6 +212,14 @@ static void init_host_state(struct vmxlab_vcpu *vcpu)
  * TSC rate divided by 2^IA32_VMX_MISC[4:0]: about 10 ms, so that a guest
  * that never exits is still stopped by a signal even if host interrupts
  * do not reach vmxlab (Bochs reports a rate of 0: the TSC rate itself).
+ *
+ * Bochs differs from the SDM here: with "external-interrupt exiting" a
+ * host interrupt must cause a VM exit whatever the guest's RFLAGS.IF
+ * ("Interrupt Exiting" is not subject to IF: SDM Vol. 3C, "Pin-Based
+ * VM-Execution Controls"), but Bochs 2.7 exits only while the guest has
+ * IF = 1.  A guest spinning with interrupts off (tests/guests/loop.S)
+ * then never exits on KVM, which has no such timer; the timer ends
+ * vmxlab's time slice anyway.
  */
 static u32 preemption_timer_slice(void)
 {

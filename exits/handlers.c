@@ -270,6 +270,17 @@ static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 	return h->irqs_on ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
 }
 
+/*
+ * In-kernel exits handled in a row before interrupts are let in even if
+ * no host interrupt caused an exit.  On the SDM's CPU a host interrupt
+ * always exits ("external-interrupt exiting"), but Bochs exits only while
+ * the guest has RFLAGS.IF = 1, and the VMX-preemption timer restarts at
+ * every entry: a guest looping on CPUID with interrupts off would keep
+ * the host's interrupts off for good.  256 exits is about 35,000 host
+ * instructions: well under a timer tick.
+ */
+#define IRQS_OFF_EXIT_BUDGET	256
+
 /* Work that makes the inner loop let interrupts and the scheduler in. */
 static __always_inline bool host_work_pending(void)
 {
@@ -286,6 +297,7 @@ static __always_inline bool host_work_pending(void)
 int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
 {
 	struct vmxlab_exit_info *info = vcpu->info;
+	unsigned int budget = IRQS_OFF_EXIT_BUDGET;
 	int stub, action;
 
 	for (;;) {
@@ -298,7 +310,7 @@ int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
 		action = handle_exit_irqs_off(vcpu);
 		if (action != EXIT_RESUME)
 			return action;
-		if (unlikely(host_work_pending()))
+		if (unlikely(host_work_pending() || !--budget))
 			return EXIT_IRQS_ON;
 	}
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines: bochs-6.1
+# machines: bochs-6.12
 # The exit trace (VMXLAB_SET_TRACE/READ_TRACE through `vmxlab run
 # --exit-trace`): every VM exit of a guest, in-kernel CPUID exits and EPT
 # violations included, in order, with the guest's registers at the exit.

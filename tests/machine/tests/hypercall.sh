@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines: bochs-6.1
+# machines: bochs-6.12
 # The hypercall interface (VMCALL with EAX = "vmxl"; include/vmxlab/uapi.h)
 # from inside a guest (tests/guests/hypercall.S): the API version, the
 # guest's own CPUID exit count growing by exactly the five CPUIDs it ran,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines: bochs-6.1
+# machines: bochs-6.12
 # `vmxlab stat` (debugfs vmxlab/vm-PID-N/vcpuI) while a guest runs: the
 # guest of loop.bin prints a line and spins in `jmp .`, so its exits are
 # the port I/O of the line and then only timer-driven ones (host

@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines: bochs-6.1
+# machines: bochs-6.12
 # The vmxlab_entry and vmxlab_exit tracepoints (tracefs events/vmxlab/,
 # what perf and trace-cmd use): with them on, every CPUID exit of the
 # cpuid guest appears once, as many as vmxlab's own counters say, and

@@ -63,6 +63,34 @@ int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
 	return EXIT_RESUME;
 }
 
+/*
+ * An exit to user space that KVM_RUN completes later: record the
+ * instruction's RIP (what KVM_GET_REGS shows meanwhile) and where RIP
+ * goes once it completes (@len bytes on; 0: the VM-exit instruction length).
+ */
+void vcpu_pend_past_instruction(struct vmxlab_vcpu *vcpu, unsigned int len)
+{
+	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP);
+
+	if (!len)
+		len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	vcpu->exit_rip = rip;
+	vcpu->rip_skipped = true;
+	vcpu->pending_rip = (rip + len) & vcpu->rip_mask;
+}
+
+/* Move RIP to @rip, past an instruction: that ends STI and MOV SS blocking. */
+void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip)
+{
+	u32 interruptibility;
+
+	vmcs_writel(VMCS_GUEST_RIP, rip);
+	interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	if (interruptibility & INTERRUPTIBILITY_STI_MOVSS)
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO,
+			     interruptibility & ~INTERRUPTIBILITY_STI_MOVSS);
+}
+
 /* Skip the instruction of an exit that goes to user space, recording its RIP. */
 void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu)
 {

@@ -49,10 +49,11 @@ int handle_io(struct vmxlab_vcpu *vcpu)
 		vcpu->pending = VCPU_PENDING_PIO_IN;
 		vcpu->sio.size = io.size;
 	} else {
+		vcpu->pending = VCPU_PENDING_PIO_OUT;
 		memcpy(vcpu->pio_data, &vcpu->regs.gpr[VCPU_RAX], io.size);
 	}
 	io_exit(vcpu, &io, 1);
-	vcpu_skip_to_user(vcpu);
+	vcpu_pend_past_instruction(vcpu, 0);
 	return EXIT_TO_USER;
 }
 
@@ -93,6 +94,22 @@ static u64 addr_mask(u8 addr_size)
 	return addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
 }
 
+/*
+ * Elements from @index to where RSI/RDI wraps at the address size (64 KiB
+ * for 16-bit addresses): one exit never moves across the wrap, so each
+ * element lands where the CPU would put it; the rest of a REP follows when
+ * the guest re-executes the instruction.
+ */
+static u64 elements_before_wrap(const struct vcpu_string_io *sio, u64 index)
+{
+	u64 bytes;
+
+	if (sio->addr_size == 8)
+		return U64_MAX;		/* 64-bit addresses do not wrap in practice */
+	bytes = sio->down ? index + 1 : addr_mask(sio->addr_size) - index + 1;
+	return max_t(u64, bytes / sio->size, 1);
+}
+
 /* Add @delta to a register used at @addr_size, as string instructions do. */
 static void string_reg_add(struct vmxlab_vcpu *vcpu, int reg, s64 delta)
 {
@@ -116,11 +133,8 @@ static void string_io_done(struct vmxlab_vcpu *vcpu, int index_reg)
 	string_reg_add(vcpu, index_reg, sio->down ? -step : step);
 	if (sio->rep)
 		string_reg_add(vcpu, VCPU_RCX, -(s64)sio->count);
-	if (!sio->rep || !(vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size))) {
-		vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
-		vcpu->rip_skipped = true;
-		vmcs_writel(VMCS_GUEST_RIP, sio->next_rip);
-	}
+	if (!sio->rep || !(vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size)))
+		vcpu_set_rip_past(vcpu, sio->next_rip);
 }
 
 /* The lowest linear address of @count elements starting at @first. */
@@ -153,7 +167,7 @@ static int string_out(struct vmxlab_vcpu *vcpu, u64 index)
 		return err;
 	if (sio->down)
 		reverse_elements(vcpu->pio_data, sio->count, sio->size);
-	string_io_done(vcpu, VCPU_RSI);
+	vcpu->pending = VCPU_PENDING_PIO_STRING_OUT;
 	return 0;
 }
 
@@ -180,19 +194,21 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 	count = io.rep ? vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size) : 1;
 	if (!count)
 		return vcpu_skip_instruction(vcpu);
-	sio->count = min_t(u64, count, PAGE_SIZE / io.size);
+	index = vcpu->regs.gpr[io.in ? VCPU_RDI : VCPU_RSI] & addr_mask(sio->addr_size);
+	sio->count = min3(count, (u64)(PAGE_SIZE / io.size),
+			  elements_before_wrap(sio, index));
 	if (io.in) {
-		index = vcpu->regs.gpr[VCPU_RDI] & addr_mask(sio->addr_size);
 		/* INS always writes through ES, whose base 64-bit mode ignores. */
 		sio->linear = index + (vcpu->long_mode ? 0 : vmcs_readl(VMCS_GUEST_ES_BASE));
 		vcpu->pending = VCPU_PENDING_PIO_STRING_IN;
 	} else {
-		index = vcpu->regs.gpr[VCPU_RSI] & addr_mask(sio->addr_size);
 		err = string_out(vcpu, index);
 		if (err)
 			return err;
 	}
 	io_exit(vcpu, &io, sio->count);
+	vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
+	vcpu->rip_skipped = true;
 	return EXIT_TO_USER;
 }
 
@@ -249,16 +265,24 @@ int vcpu_complete_pending(struct vmxlab_vcpu *vcpu)
 	vcpu->pending = VCPU_PENDING_NONE;
 	switch (pending) {
 	case VCPU_PENDING_NONE:
-	case VCPU_PENDING_PIO_STRING_OUT:
+		break;
+	case VCPU_PENDING_PIO_OUT:
+	case VCPU_PENDING_MMIO_WRITE:
+		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 		break;
 	case VCPU_PENDING_PIO_IN:
 		complete_in(vcpu);
+		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
+		break;
+	case VCPU_PENDING_PIO_STRING_OUT:
+		string_io_done(vcpu, VCPU_RSI);
 		break;
 	case VCPU_PENDING_PIO_STRING_IN:
 		err = complete_string_in(vcpu);
 		break;
 	case VCPU_PENDING_MMIO_READ:
 		complete_mmio_read(vcpu);
+		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 		break;
 	}
 	/* exit_rip describes a VM exit, not this completion. */

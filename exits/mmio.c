@@ -134,16 +134,6 @@ static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
 	return mmio_cpu_mode(vcpu->long_mode, ar & CS_AR_L, ar & CS_AR_DB);
 }
 
-static void advance_rip(struct vmxlab_vcpu *vcpu, unsigned int len)
-{
-	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP);
-
-	vcpu->exit_rip = rip;
-	vcpu->rip_skipped = true;
-	rip += len;
-	vmcs_writel(VMCS_GUEST_RIP, vcpu->long_mode ? rip : (u32)rip);
-}
-
 /* A load or store at @gpa that no slot backs: decode it into a KVM_EXIT_MMIO. */
 static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 {
@@ -163,10 +153,11 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 	if (insn->is_write) {
 		value = mmio_store_value(insn, (const u64 *)vcpu->regs.gpr);
 		memcpy(run->mmio.data, &value, insn->size);
+		vcpu->pending = VCPU_PENDING_MMIO_WRITE;
 	} else {
 		vcpu->pending = VCPU_PENDING_MMIO_READ;
 	}
-	advance_rip(vcpu, insn->length);
+	vcpu_pend_past_instruction(vcpu, insn->length);
 	return EXIT_TO_USER;
 }
 

@@ -107,13 +107,19 @@ struct vmxlab_vm {
 	unsigned long pinned_pages;
 };
 
-/* A user-space exit left half done: KVM_RUN finishes it on its next call. */
+/*
+ * A user-space exit left half done: KVM_RUN finishes it on its next call,
+ * and only then moves RIP past the instruction, as KVM does (KVM_GET_REGS
+ * at an I/O or MMIO exit shows the instruction's own RIP).
+ */
 enum vcpu_pending {
 	VCPU_PENDING_NONE,
-	VCPU_PENDING_PIO_IN,		/* IN: data page -> RAX */
-	VCPU_PENDING_PIO_STRING_IN,	/* INS: data page -> guest memory */
-	VCPU_PENDING_PIO_STRING_OUT,	/* OUTS: advance RSI/RCX, maybe RIP */
-	VCPU_PENDING_MMIO_READ,		/* MOV from MMIO: data -> register */
+	VCPU_PENDING_PIO_OUT,		/* OUT: RIP */
+	VCPU_PENDING_PIO_IN,		/* IN: data page -> RAX, RIP */
+	VCPU_PENDING_PIO_STRING_IN,	/* INS: data page -> guest memory, RDI/RCX, maybe RIP */
+	VCPU_PENDING_PIO_STRING_OUT,	/* OUTS: RSI/RCX, maybe RIP */
+	VCPU_PENDING_MMIO_WRITE,	/* MOV to MMIO: RIP */
+	VCPU_PENDING_MMIO_READ,		/* MOV from MMIO: data -> register, RIP */
 };
 
 /* An INS/OUTS in progress: what its completion needs. */
@@ -176,6 +182,7 @@ struct vmxlab_vcpu {
 	enum vcpu_pending pending;
 	struct mmio_insn mmio;
 	struct vcpu_string_io sio;
+	u64 pending_rip;	/* where RIP goes when the pending exit completes */
 	u64 exit_rip;		/* RIP of the instruction behind the exit */
 	struct vmxlab_trace_record *trace_ring;	/* VMXLAB_TRACE_RING_SIZE records */
 	u64 trace_seq;		/* seq of the next record */
@@ -255,6 +262,8 @@ int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu);
 int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result);
 int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
+void vcpu_pend_past_instruction(struct vmxlab_vcpu *vcpu, unsigned int len);
+void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip);
 void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu);
 void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 			   u32 error_code);

@@ -112,13 +112,14 @@ install_tests() {
 	for t in $TESTS; do
 		cp "$HERE/tests/$t.sh" "$root/tests/" || die "no test $t"
 	done
-	# TEST_TIMEOUT: emulated seconds per test (the slowest, load-cycles,
-	# takes 5-15); a hung test then fails and the next ones still run.
+	# TEST_TIMEOUT: emulated seconds per test (the slowest, differential,
+	# runs the corpus on two devices in about 50); a hung test then fails
+	# and the next ones still run.
 	cat > "$root/etc/vmxlab.conf" <<CONF
 SUITE='$SUITE'
 EXPECT_CPUS=$CPUS
 TESTS='$TESTS'
-TEST_TIMEOUT=60
+TEST_TIMEOUT=150
 CONF
 	[ -z "$SHELL_CMD" ] || printf '%s\n' "$SHELL_CMD" > "$root/etc/shell-cmd"
 	chmod +x "$root/init" "$root"/tests/* 2>/dev/null || true

@@ -52,7 +52,9 @@ main() {
 	mkdir -p "$OUT"
 	OUT=$(cd "$OUT" && pwd)
 	local start=$SECONDS pids
-	start_boot bochs-6.1 --kernel 6.1 --cpus 2
+	# The guest corpus runs three times here (vmxlab, the differential
+	# pair): about 25 minutes of wall clock for Bochs with two CPUs.
+	start_boot bochs-6.1 --kernel 6.1 --cpus 2 --timeout 2400
 	pids=$BOOT_PID
 	start_boot bochs-6.12 --kernel 6.12 --cpus 1
 	pids="$pids $BOOT_PID"

@@ -44,6 +44,7 @@ _start:
 	mov	%rax, %cr0
 	mov	%cr0, %rax
 	show	n_cr0_mp_am
+	mov	%cr0, %rax			/* show clobbers %eax */
 	or	$(1 << 3), %eax			/* TS */
 	mov	%rax, %cr0
 	mov	%cr0, %rax
@@ -63,6 +64,7 @@ _start:
 	wrmsr
 	efer
 	show	n_efer_set
+	efer					/* show clobbers %edx */
 	mov	%edx, %eax
 	show	n_efer_high
 

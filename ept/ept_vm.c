@@ -192,36 +192,44 @@ int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
 	return err == -EEXIST || err == -EAGAIN ? 0 : err;
 }
 
+/*
+ * The next pinned page of @slot at or after index *@i (advanced to it),
+ * skipping chunks never touched; NULL when there is none.
+ */
+static struct page **next_pinned(const struct vmxlab_memslot *slot, unsigned long *i)
+{
+	unsigned long npages = slot->size >> PAGE_SHIFT;
+	struct page **page;
+
+	for (; *i < npages; (*i)++) {
+		page = slot_page(slot, *i);
+		if (!page) {
+			*i += SLOT_CHUNK_PAGES - 1 - *i % SLOT_CHUNK_PAGES;
+			continue;
+		}
+		if (*page)
+			return page;
+	}
+	return NULL;
+}
+
 /* Unmap every page of @slot, INVEPT everywhere, then unpin.  vm->lock held. */
 void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 {
-	unsigned long i, npages = slot->size >> PAGE_SHIFT;
+	bool dirty = !(slot->flags & KVM_MEM_READONLY);
 	struct page **page;
+	unsigned long i;
 	bool any = false;
 
-	for (i = 0; i < npages; i++) {
-		page = slot_page(slot, i);
-		if (!page) {
-			i += SLOT_CHUNK_PAGES - 1 - i % SLOT_CHUNK_PAGES;
-			continue;
-		}
-		if (!*page)
-			continue;
+	for (i = 0; next_pinned(slot, &i); i++) {
 		ept_unmap_4k(&vm->ept, slot->gpa + (i << PAGE_SHIFT), NULL);
 		any = true;
 	}
 	if (!any)
 		return;
 	vm_invept_all(vm);
-	for (i = 0; i < npages; i++) {
-		page = slot_page(slot, i);
-		if (!page) {
-			i += SLOT_CHUNK_PAGES - 1 - i % SLOT_CHUNK_PAGES;
-			continue;
-		}
-		if (!*page)
-			continue;
-		unpin_user_pages_dirty_lock(page, 1, !(slot->flags & KVM_MEM_READONLY));
+	for (i = 0; (page = next_pinned(slot, &i)); i++) {
+		unpin_user_pages_dirty_lock(page, 1, dirty);
 		*page = NULL;
 		vm->pinned_pages--;
 	}

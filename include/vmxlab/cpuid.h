@@ -146,17 +146,22 @@ void cpuid_cache_lookup_slow(const struct cpuid_cache *c, u32 leaf, u32 subleaf,
  * the direct tables costs three compares and four loads; the rest goes
  * out of line.
  */
+static inline const struct cpuid_fast *cpuid_fast_entry(const struct cpuid_cache *c,
+							u32 leaf)
+{
+	if (leaf < CPUID_FAST_BASIC)
+		return &c->basic[leaf];
+	if (leaf - 0x80000000u < CPUID_FAST_EXT)
+		return &c->ext[leaf - 0x80000000u];
+	if (leaf - 0x40000000u < CPUID_FAST_HYPER)
+		return &c->hyper[leaf - 0x40000000u];
+	return NULL;
+}
+
 static inline void cpuid_cache_lookup(const struct cpuid_cache *c, u32 leaf,
 				      u32 subleaf, u32 regs[4])
 {
-	const struct cpuid_fast *f = NULL;
-
-	if (leaf < CPUID_FAST_BASIC)
-		f = &c->basic[leaf];
-	else if (leaf - 0x80000000u < CPUID_FAST_EXT)
-		f = &c->ext[leaf - 0x80000000u];
-	else if (leaf - 0x40000000u < CPUID_FAST_HYPER)
-		f = &c->hyper[leaf - 0x40000000u];
+	const struct cpuid_fast *f = cpuid_fast_entry(c, leaf);
 
 	if (__builtin_expect(f && f->state == CPUID_FAST_DIRECT, 1)) {
 		regs[0] = f->regs[0];
@@ -176,19 +181,10 @@ static inline void cpuid_cache_lookup(const struct cpuid_cache *c, u32 leaf,
 static inline const u32 *cpuid_cache_answer(struct cpuid_cache *c, u32 leaf,
 					    u32 subleaf)
 {
-	const struct cpuid_fast *f;
+	const struct cpuid_fast *f = cpuid_fast_entry(c, leaf);
 
-	if (leaf < CPUID_FAST_BASIC)
-		f = &c->basic[leaf];
-	else if (leaf - 0x80000000u < CPUID_FAST_EXT)
-		f = &c->ext[leaf - 0x80000000u];
-	else if (leaf - 0x40000000u < CPUID_FAST_HYPER)
-		f = &c->hyper[leaf - 0x40000000u];
-	else
-		goto slow;
-	if (__builtin_expect(f->state == CPUID_FAST_DIRECT, 1))
+	if (__builtin_expect(f && f->state == CPUID_FAST_DIRECT, 1))
 		return f->regs;
-slow:
 	cpuid_cache_lookup_slow(c, leaf, subleaf, c->answer);
 	return c->answer;
 }

@@ -35,6 +35,18 @@
 
 #include <vmxlab/uapi.h>
 
+/*
+ * strtok() keeps its position in one static variable: vCPU threads that
+ * parse their script lines at the same time would share it (a crash seen
+ * under load).  One position per thread instead.
+ */
+static __thread char *strtok_pos;
+
+static char *fake_strtok(char *s, const char *delim)
+{
+	return strtok_r(s, delim, &strtok_pos);
+}
+
 #define MAX_FDS		64
 #define MAX_VCPUS	8
 #define RUN_SIZE	(3 * 4096)
@@ -235,12 +247,12 @@ static void set_mmio(struct fake_vcpu *v, int write, char *args)
 	unsigned long long value = 0;
 
 	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = strtoull(strtok(args, " "), NULL, 0);
-	run->mmio.len = strtoul(strtok(NULL, " "), NULL, 0);
+	run->mmio.phys_addr = strtoull(fake_strtok(args, " "), NULL, 0);
+	run->mmio.len = strtoul(fake_strtok(NULL, " "), NULL, 0);
 	run->mmio.is_write = write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	if (write) {
-		value = strtoull(strtok(NULL, " "), NULL, 0);
+		value = strtoull(fake_strtok(NULL, " "), NULL, 0);
 		memcpy(run->mmio.data, &value, run->mmio.len);
 	}
 	vmx_exit(v, 48, write ? 2 : 1);
@@ -249,16 +261,16 @@ static void set_mmio(struct fake_vcpu *v, int write, char *args)
 static void set_out(struct fake_vcpu *v, char *args, int string)
 {
 	unsigned char *d = (unsigned char *)v->run + IO_PAGE;
-	unsigned int port = strtoul(strtok(args, " "), NULL, 0), size = 1, n = 0;
+	unsigned int port = strtoul(fake_strtok(args, " "), NULL, 0), size = 1, n = 0;
 	char *tok;
 
 	if (string) {
-		tok = strtok(NULL, "");
+		tok = fake_strtok(NULL, "");
 		n = strlen(tok);
 		memcpy(d, tok, n);
 	} else {
-		size = strtoul(strtok(NULL, " "), NULL, 0);
-		while ((tok = strtok(NULL, " "))) {
+		size = strtoul(fake_strtok(NULL, " "), NULL, 0);
+		while ((tok = fake_strtok(NULL, " "))) {
 			unsigned long value = strtoul(tok, NULL, 0);
 
 			memcpy(d + n++ * size, &value, size);
@@ -273,9 +285,9 @@ static void set_internal(struct fake_vcpu *v, char *args)
 	char *tok;
 
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = strtoul(strtok(args, " "), NULL, 0);
+	run->internal.suberror = strtoul(fake_strtok(args, " "), NULL, 0);
 	run->internal.ndata = 0;
-	while ((tok = strtok(NULL, " ")) && run->internal.ndata < 16)
+	while ((tok = fake_strtok(NULL, " ")) && run->internal.ndata < 16)
 		run->internal.data[run->internal.ndata++] = strtoull(tok, NULL, 0);
 }
 
@@ -292,15 +304,15 @@ static int kvm_run(struct fake_vcpu *v)
 	}
 	line = script_line(v->id, &v->line, buf, sizeof(buf));
 	v->regs.rip += 2;
-	op = line ? strtok(line, " ") : "hlt";
-	args = strtok(NULL, "");
+	op = line ? fake_strtok(line, " ") : "hlt";
+	args = fake_strtok(NULL, "");
 	if (!strcmp(op, "out") || !strcmp(op, "outs")) {
 		set_out(v, args, op[3] == 's');
 	} else if (!strcmp(op, "in")) {
-		unsigned int port = strtoul(strtok(args, " "), NULL, 0);
-		unsigned int size = strtoul(strtok(NULL, " "), NULL, 0);
+		unsigned int port = strtoul(fake_strtok(args, " "), NULL, 0);
+		unsigned int size = strtoul(fake_strtok(NULL, " "), NULL, 0);
 
-		set_io(v, 1, port, size, strtoul(strtok(NULL, " "), NULL, 0));
+		set_io(v, 1, port, size, strtoul(fake_strtok(NULL, " "), NULL, 0));
 		memset((char *)v->run + IO_PAGE, 0xaa, size * v->run->io.count);
 		v->pending_log = 1;
 	} else if (!strcmp(op, "mmio-write") || !strcmp(op, "mmio-read")) {

@@ -124,7 +124,7 @@ RC
 	# it stops again.  It also stops, now and then, when a guest of
 	# kvm_intel executes INT3 (seen with tests/guests/triple-fault.S on
 	# /dev/kvm); with one "c" only, it then waits for a terminal forever.
-	yes c | head -n 1000 > "$OUT/bochs.rc"
+	printf 'c\n%.0s' $(seq 1000) > "$OUT/bochs.rc"
 }
 
 # The machine has finished (or is lost) when it printed DONE or panicked.

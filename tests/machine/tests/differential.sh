@@ -1,5 +1,6 @@
 #!/bin/sh
-# machines: bochs-6.1
+# machines: none yet (run it with boot.sh --tests differential).  Not in
+# make check until a full run of it passes: issue 4 tracks it.
 # Differential runs: every guest of the corpus (each /guests/*.manifest,
 # its `guest` and `args`) runs on /dev/vmxlab and then on /dev/kvm, in
 # this boot, through the same client (`vmxlab run --trace`), and what a

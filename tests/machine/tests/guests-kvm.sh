@@ -1,8 +1,7 @@
 #!/bin/sh
-# machines: none (run it with boot.sh --tests guests-kvm): in make check,
-# differential.sh runs every guest on /dev/kvm and compares it with
-# /dev/vmxlab, whose runs guests-vmxlab.sh judges by the manifests, so
-# this test would repeat theirs and cost the machine a minute.
+# machines: none (run it with boot.sh --tests guests-kvm): differential.sh
+# runs every guest on /dev/kvm and compares it with /dev/vmxlab, whose runs
+# guests-vmxlab.sh judges by the manifests.
 # The test guests of tests/guests/, each run on /dev/kvm by `vmxlab run
 # --device /dev/kvm --trace` and judged by its manifest (guests.sh): the
 # exact stdout, how the run ended (HLT, a debug exit's status, a triple

@@ -151,8 +151,24 @@ kill_bochs() {
 # DONE (or a panic) allow 60 s for the power-off (it runs with VMX held,
 # see init.sh) and 2 s more for its last lines, then kill: panic=-1
 # reboots, and a rebooted Bochs would boot the CD again.
+# Bochs' term display writes the screen to a pty of its own ("Bochs
+# connected to screen /dev/pts/N") that nobody reads: once its buffer is
+# full, Bochs blocks in write() for good (seen after ~6 minutes of a long
+# suite).  Read that pty and throw the screen away.  SCREEN_READER: pid.
+drain_screen() {
+	local pts
+	[ -z "$SCREEN_READER" ] || return 0
+	pts=$(sed -n 's/^.*Bochs connected to screen "\(\/dev\/pts\/[0-9]*\)".*$/\1/p' \
+		"$OUT/bochs.term" 2>/dev/null || true)
+	pts=${pts%%$'\n'*}
+	[ -n "$pts" ] || return 0
+	cat "$pts" > /dev/null 2>&1 &
+	SCREEN_READER=$!
+}
+
 run_bochs() {
 	local start=$SECONDS wrapper finished_at=''
+	SCREEN_READER=''
 	rm -f "$OUT/bochs.pid"
 	trap kill_bochs EXIT	# boot.sh interrupted: do not leave Bochs behind
 	trap "exit 130" INT TERM
@@ -161,6 +177,7 @@ run_bochs() {
 		/dev/null < /dev/null > "$OUT/bochs.term" 2>&1) &
 	wrapper=$!
 	while kill -0 "$wrapper" 2>/dev/null; do
+		drain_screen
 		if [ -z "$finished_at" ] && machine_finished; then finished_at=$SECONDS; fi
 		if [ -n "$finished_at" ] && machine_powered_off; then sleep 2; break; fi
 		if [ -n "$finished_at" ] && [ $((SECONDS - finished_at)) -gt 60 ]; then break; fi
@@ -171,6 +188,7 @@ run_bochs() {
 		sleep 2
 	done
 	kill_bochs
+	[ -z "$SCREEN_READER" ] || kill "$SCREEN_READER" 2>/dev/null || true
 	wait "$wrapper" 2>/dev/null || true
 }
 

@@ -45,6 +45,7 @@ struct run_options {
 	bool migrate;
 	bool vmcs;
 	bool vmcs_diff;
+	struct vmcs_writes vmcs_writes;
 	const char *exit_trace;
 	bool dump_setup;
 };
@@ -55,6 +56,7 @@ static void run_usage(FILE *out)
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
 		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE]\n"
+		"                  [--vmcs-write FIELD=VALUE]...\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -115,6 +117,16 @@ static void run_usage(FILE *out)
 		"                   grouped as the SDM's Appendix B groups them\n"
 		"  --vmcs-diff      vmxlab only: at each exit of vCPU 0 to user space,\n"
 		"                   the VMCS fields that changed since the previous one\n"
+		"  --vmcs-write FIELD=VALUE  vmxlab only, repeatable (up to %d): write\n"
+		"                   FIELD (a name as --vmcs prints it, e.g. GUEST_CR0, or\n"
+		"                   an encoding) of vCPU 0's VMCS before it first runs, to\n"
+		"                   see what VM entry makes of it (a refused entry is\n"
+		"                   explained).  Taken as given: guest segments, GDTR,\n"
+		"                   IDTR, CR3, DR7, RSP, RIP, RFLAGS, activity and\n"
+		"                   interruptibility state, pending debug exceptions.\n"
+		"                   GUEST_CR0, GUEST_CR4, GUEST_IA32_EFER: only a value VM\n"
+		"                   entry refuses.  The five control fields: only in bits\n"
+		"                   the capability MSRs fix (entry fails; they last one run)\n"
 		"  --exit-trace FILE  vmxlab only: every VM exit, in-kernel ones too, one\n"
 		"                   line each to FILE ('-': stderr): sequence number,\n"
 		"                   exit reason, RIP, instruction length, qualification,\n"
@@ -136,7 +148,8 @@ static void run_usage(FILE *out)
 		"error, an exit the tool does not handle, or the tool failed (a triple\n"
 		"fault or an error of any vCPU ends every vCPU); 2 usage error; 3 device\n"
 		"missing, or not a KVM-API device; 4 VMX in use by another hypervisor.\n",
-		VMXLAB_DEVICE_PATH, VCPUS_MAX, RUN_EXIT_SHUTDOWN, RUN_EXIT_INTERRUPTED);
+		VMXLAB_DEVICE_PATH, VCPUS_MAX, VMXLAB_MAX_VMCS_WRITES, RUN_EXIT_SHUTDOWN,
+		RUN_EXIT_INTERRUPTED);
 }
 
 /* "1M", "640K", "65536": false if @s is not a size; huge ones saturate. */
@@ -242,6 +255,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "vmcs-diff", no_argument, NULL, 'W' },
 		{ "exit-trace", required_argument, NULL, 'X' },
+		{ "vmcs-write", required_argument, NULL, 'w' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -277,6 +291,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'X':
 			opts->exit_trace = optarg;
+			break;
+		case 'w':
+			bad = vmcs_write_parse(&opts->vmcs_writes, optarg);
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -529,6 +546,15 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 		error_msg("--vmcs-diff: %s is not vmxlab: no VMCS to read", vm->device);
 		return EXIT_USAGE;
 	}
+	if (vm->vmcs_writes) {
+		if (!vm->vcpus[0].info) {
+			error_msg("--vmcs-write: %s is not vmxlab: no VMCS to write", vm->device);
+			return EXIT_USAGE;
+		}
+		status = vmcs_writes_apply(&vm->vcpus[0], vm->vmcs_writes);
+		if (status)
+			return status;
+	}
 	if (vm->exit_trace) {
 		status = exit_trace_start(vm);
 		if (status)
@@ -578,6 +604,7 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	vm->migrate = opts->migrate;
 	vm->vmcs = opts->vmcs;
 	vm->vmcs_diff = opts->vmcs_diff;
+	vm->vmcs_writes = opts->vmcs_writes.count ? &opts->vmcs_writes : NULL;
 	vm->timeout = opts->timeout;
 	vm->nr_vcpus = opts->vcpus;
 	pthread_mutex_init(&vm->lock, NULL);

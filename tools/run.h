@@ -114,6 +114,7 @@ struct vm {
 	bool migrate;
 	bool vmcs;		/* --vmcs: print vCPU 0's VMCS at the end */
 	bool vmcs_diff;		/* --vmcs-diff: fields each exit changed */
+	const struct vmcs_writes *vmcs_writes;	/* --vmcs-write, or NULL */
 	FILE *exit_trace;	/* --exit-trace: where the records go, or NULL */
 	unsigned int timeout;	/* seconds; 0: none */
 	unsigned int nr_vcpus;
@@ -176,8 +177,21 @@ void vmcs_snapshot_print(FILE *out, const struct vmcs_snapshot *snap);
 void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
 			const struct vmcs_snapshot *after);
 
+/* --vmcs-write FIELD=VALUE options, written into vCPU 0's VMCS before it runs. */
+struct vmcs_writes {
+	unsigned int count;
+	struct vmxlab_vmcs_field fields[VMXLAB_MAX_VMCS_WRITES];
+};
+
+/* Add one FIELD=VALUE to @w; 0, or -1 after a message. */
+int vmcs_write_parse(struct vmcs_writes *w, const char *arg);
+/* VMXLAB_SET_VMCS on @vcpu with @w; EXIT_OK or EXIT_FAILED after a message. */
+int vmcs_writes_apply(const struct vcpu *vcpu, const struct vmcs_writes *w);
+
 /* run_entry.c: vmxlab's verdict on the VMCS of @vcpu, as paragraphs. */
 int explain_entry(FILE *out, const struct vcpu *vcpu);
+/* One line: the failing checks' identifiers, or that entry should succeed. */
+void predict_entry(FILE *out, const struct vcpu *vcpu);
 
 /* run_exittrace.c: --exit-trace (vmxlab only). */
 int exit_trace_start(struct vm *vm);

@@ -69,3 +69,31 @@ int explain_entry(FILE *out, const struct vcpu *vcpu)
 		fprintf(out, "  ... and %u more\n", req.count - MAX_SHOWN);
 	return req.count;
 }
+
+/*
+ * One line before the first entry after --vmcs-write: which of the
+ * model's checks fail on the VMCS as written, so that a CPU that enters
+ * anyway (an emulator that skips a check) is seen to differ from the SDM.
+ */
+void predict_entry(FILE *out, const struct vcpu *vcpu)
+{
+	struct vmxlab_entry_failure found[MAX_SHOWN];
+	struct vmxlab_entry_check req = {
+		.max = MAX_SHOWN,
+		.failures = (uintptr_t)found,
+	};
+	unsigned int i;
+
+	if (ioctl(vcpu->fd, VMXLAB_CHECK_ENTRY, &req)) {
+		fprintf(out, "vmxlab: VMXLAB_CHECK_ENTRY failed: %s\n", strerror(errno));
+		return;
+	}
+	if (!req.count) {
+		fprintf(out, "vmxlab: the model of the VM-entry checks predicts: entry succeeds\n");
+		return;
+	}
+	fprintf(out, "vmxlab: the model of the VM-entry checks predicts: entry fails:");
+	for (i = 0; i < req.count && i < MAX_SHOWN; i++)
+		fprintf(out, " [%s]", found[i].id);
+	fputc('\n', out);
+}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 
 #include <vmxlab/names.h>
@@ -107,4 +108,103 @@ void vmcs_snapshot_diff(FILE *out, const struct vmcs_snapshot *before,
 		fprintf(out, "  vmcs %s: 0x%" PRIx64 " -> 0x%" PRIx64 "\n",
 			name ? name : "?", (uint64_t)a->value, (uint64_t)b->value);
 	}
+}
+
+/*
+ * --vmcs-write FIELD=VALUE: FIELD by its Appendix B name as --vmcs prints
+ * it (GUEST_CR0, any case) or by its encoding (0x6800).  0 or -1.
+ */
+static int parse_field_name(const char *name, size_t len, uint32_t *encoding)
+{
+	unsigned int i;
+	char *end;
+
+	if (len && name[0] >= '0' && name[0] <= '9') {
+		unsigned long v = strtoul(name, &end, 0);
+
+		if (end != name + len || v > 0xffff)
+			return -1;
+		*encoding = v;
+		return 0;
+	}
+	for (i = 0; i < vmcs_field_count(); i++) {
+		const char *known = vmcs_field_name(vmcs_field_encoding(i));
+
+		if (known && strlen(known) == len && !strncasecmp(known, name, len)) {
+			*encoding = vmcs_field_encoding(i);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int vmcs_write_parse(struct vmcs_writes *w, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct vmxlab_vmcs_field *f;
+	char *end;
+
+	if (w->count == VMXLAB_MAX_VMCS_WRITES) {
+		error_msg("run: at most %d --vmcs-write options", VMXLAB_MAX_VMCS_WRITES);
+		return -1;
+	}
+	f = &w->fields[w->count];
+	if (!eq || parse_field_name(arg, eq - arg, &f->encoding)) {
+		error_msg("run: --vmcs-write %s: want FIELD=VALUE, FIELD a VMCS field name as --vmcs prints it (GUEST_CR0) or an encoding (0x6800)", arg);
+		return -1;
+	}
+	errno = 0;
+	f->value = strtoull(eq + 1, &end, 0);
+	if (eq[1] == '\0' || *end || errno || eq[1] == '-') {
+		error_msg("run: --vmcs-write %s: VALUE must be a number (0x... for hex)", arg);
+		return -1;
+	}
+	w->count++;
+	return EXIT_OK;
+}
+
+static const char *field_label(uint32_t encoding, char *buf, size_t len)
+{
+	const char *name = vmcs_field_name(encoding);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "field 0x%04x", encoding);
+	return buf;
+}
+
+static void explain_refusal(int err)
+{
+	switch (err) {
+	case EPERM:
+		error_msg("--vmcs-write: vmxlab refused: it writes guest segments, descriptor tables, CR3, DR7, RSP, RIP, RFLAGS, activity and interruptibility state and pending debug exceptions as given; CR0, CR4 and EFER only with a value VM entry will refuse; controls only in bits the capability MSRs fix (see vmxlab run --help)");
+		break;
+	case EOPNOTSUPP:
+		error_msg("--vmcs-write: this CPU's VMCS lacks one of the fields");
+		break;
+	default:
+		error_msg("--vmcs-write: VMXLAB_SET_VMCS failed: %s", strerror(err));
+	}
+}
+
+/* Write vCPU @vcpu's VMCS fields of @w before its first entry; an exit status. */
+int vmcs_writes_apply(const struct vcpu *vcpu, const struct vmcs_writes *w)
+{
+	struct vmxlab_vmcs_write req = {
+		.nfields = w->count,
+		.fields = (uintptr_t)w->fields,
+	};
+	char buf[32];
+	unsigned int i;
+
+	if (ioctl(vcpu->fd, VMXLAB_SET_VMCS, &req)) {
+		explain_refusal(errno);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < w->count; i++)
+		fprintf(stderr, "vmxlab: vCPU %u: wrote %s = 0x%" PRIx64 " into the VMCS (--vmcs-write)\n",
+			vcpu->id, field_label(w->fields[i].encoding, buf, sizeof(buf)),
+			(uint64_t)w->fields[i].value);
+	predict_entry(stderr, vcpu);
+	return EXIT_OK;
 }

@@ -24,6 +24,16 @@ static bool read_current_vmcs(void *ctx, u32 field, u64 *value)
 	return ok;
 }
 
+/* What the model needs to know of this machine's CPU. */
+static struct entry_check_cpu host_entry_check_cpu(void)
+{
+	return (struct entry_check_cpu) {
+		.caps = &vmxlab_host_caps,
+		.maxphyaddr = boot_cpu_data.x86_phys_bits,
+		.linear_bits = boot_cpu_data.x86_virt_bits,
+	};
+}
+
 static void to_user_form(const struct entry_check_failure *f,
 			 struct vmxlab_entry_failure *u)
 {
@@ -38,13 +48,20 @@ static void to_user_form(const struct entry_check_failure *f,
 	u->allowed1 = f->allowed1;
 }
 
+/*
+ * Whether the model finds a check that fails on @vcpu's VMCS, which the
+ * caller has loaded (vcpu_load()).
+ */
+bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu)
+{
+	struct entry_check_cpu cpu = host_entry_check_cpu();
+
+	return entry_checks_run(&cpu, read_current_vmcs, NULL, NULL, 0) > 0;
+}
+
 long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
-	struct entry_check_cpu cpu = {
-		.caps = &vmxlab_host_caps,
-		.maxphyaddr = boot_cpu_data.x86_phys_bits,
-		.linear_bits = boot_cpu_data.x86_virt_bits,
-	};
+	struct entry_check_cpu cpu = host_entry_check_cpu();
 	struct vmxlab_entry_failure __user *dst;
 	struct entry_check_failure *found;
 	struct vmxlab_entry_failure one;

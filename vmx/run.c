@@ -350,6 +350,8 @@ long vcpu_run(struct vmxlab_vcpu *vcpu)
 	ret = vcpu_complete_pending(vcpu);
 	if (ret)
 		goto out;
+	if (unlikely(vcpu->controls_written))
+		vmcs_controls_written_run(vcpu);
 	if (kvm_run_immediate_exit(vcpu->run)) {
 		ret = stop_for_signal(vcpu);
 		goto out;

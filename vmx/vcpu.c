@@ -220,6 +220,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_read_trace(vcpu, argp);
 	case VMXLAB_CHECK_ENTRY:
 		return vcpu_check_entry(vcpu, argp);
+	case VMXLAB_SET_VMCS:
+		return vcpu_set_vmcs(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -110,15 +110,16 @@ struct vmxlab_vm {
 /*
  * A user-space exit left half done: KVM_RUN finishes it on its next call,
  * and only then moves RIP past the instruction, as KVM does (KVM_GET_REGS
- * at an I/O or MMIO exit shows the instruction's own RIP).
+ * at such an exit shows the instruction's own RIP).  Stores whose data is
+ * all in the exit, an MMIO write and an OUTS without REP, are complete
+ * before KVM_RUN returns, as on KVM: nothing is left for them here.
  */
 enum vcpu_pending {
 	VCPU_PENDING_NONE,
 	VCPU_PENDING_PIO_OUT,		/* OUT: RIP */
 	VCPU_PENDING_PIO_IN,		/* IN: data page -> RAX, RIP */
 	VCPU_PENDING_PIO_STRING_IN,	/* INS: data page -> guest memory, RDI/RCX, maybe RIP */
-	VCPU_PENDING_PIO_STRING_OUT,	/* OUTS: RSI/RCX, maybe RIP */
-	VCPU_PENDING_MMIO_WRITE,	/* MOV to MMIO: RIP */
+	VCPU_PENDING_PIO_STRING_OUT,	/* REP OUTS: RSI/RCX, maybe RIP */
 	VCPU_PENDING_MMIO_READ,		/* MOV from MMIO: data -> register, RIP */
 };
 
@@ -188,6 +189,9 @@ struct vmxlab_vcpu {
 	u64 trace_seq;		/* seq of the next record */
 	struct dentry *debugfs;	/* .../vcpu<id>: exit statistics */
 	bool rip_skipped;	/* exit_rip holds it: RIP was advanced since */
+	/* VMXLAB_SET_VMCS changed a control: it lasts one KVM_RUN. */
+	bool controls_written;
+	bool controls_tried;
 };
 
 static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)
@@ -245,6 +249,9 @@ void vmxlab_debugfs_remove(struct dentry *dentry);
 
 /* vmcs/entry_report.c */
 long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
+bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu);
+long vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
 
 /* vmcs/snapshot.c */
 long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);

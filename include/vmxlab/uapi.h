@@ -273,6 +273,38 @@ struct vmxlab_entry_check {
 };
 
 /*
+ * VMXLAB_SET_VMCS (vCPU fd): write VMCS fields of the vCPU before its next
+ * VM entry, to see what VM entry makes of a value (SDM Vol. 3C, "Checks on
+ * VMX Controls and Host-State Area", "Checks on the Guest State Area").
+ * Entries are struct vmxlab_vmcs_field (flags must be zero).  Only these
+ * fields are taken; any other answers -EPERM and nothing is written:
+ *   - guest segment registers (selector, base, limit, access rights),
+ *     GDTR/IDTR, CR3, DR7, RSP, RIP, RFLAGS, activity state,
+ *     interruptibility state, pending debug exceptions: written as given;
+ *   - guest CR0, CR4 and IA32_EFER: vmxlab keeps copies of these (read
+ *     shadows, XCR0 switching, long mode), so a write is kept only when
+ *     vmxlab's model of the entry checks says VM entry will refuse the
+ *     resulting state; otherwise -EPERM and nothing is written (use
+ *     KVM_SET_SREGS to change them for good);
+ *   - the pin-based, primary and secondary processor-based, VM-exit and
+ *     VM-entry controls: only bits the capability MSRs fix (must-be-1 set
+ *     to 0, must-be-0 set to 1) may change, so entry fails with
+ *     VM-instruction error 7.  They last one KVM_RUN: the next one puts
+ *     vmxlab's own controls back first.
+ * A value wider than the field is -EINVAL; a field the CPU lacks
+ * -EOPNOTSUPP; a vCPU with a half-done I/O or MMIO exit -EBUSY (finish it
+ * with KVM_RUN first).  Nothing is written unless every entry is taken.
+ */
+#define VMXLAB_MAX_VMCS_WRITES	16
+
+struct vmxlab_vmcs_write {
+	__u32 nfields;		/* in: entries in fields[], 1..VMXLAB_MAX_VMCS_WRITES */
+	__u32 flags;		/* in: must be zero */
+	__u64 fields;		/* in: user pointer to struct vmxlab_vmcs_field[nfields] */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
+/*
  * The hypercall interface: a guest asks vmxlab about itself with VMCALL
  * (SDM Vol. 3C: VMCALL always exits in VMX non-root operation).
  *   in:  EAX = VMXLAB_HC_MAGIC, EBX = function, ECX = argument
@@ -297,5 +329,6 @@ struct vmxlab_entry_check {
 #define VMXLAB_SET_TRACE	_IOW(VMXLAB_IO, 0x11, struct vmxlab_trace_control)
 #define VMXLAB_READ_TRACE	_IOWR(VMXLAB_IO, 0x12, struct vmxlab_trace_read)
 #define VMXLAB_CHECK_ENTRY	_IOWR(VMXLAB_IO, 0x13, struct vmxlab_entry_check)
+#define VMXLAB_SET_VMCS		_IOW(VMXLAB_IO, 0x15, struct vmxlab_vmcs_write)
 
 #endif /* VMXLAB_UAPI_H */

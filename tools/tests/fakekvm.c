@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,11 +361,32 @@ static void log_sregs(struct fake_vcpu *v, const struct kvm_sregs *s)
 		 s->tr.selector, s->ldt.unusable);
 }
 
+/* VMXLAB_SET_VMCS: log each field; $FAKE_KVM_SET_VMCS_ERRNO makes it fail. */
+static int set_vmcs(struct fake_vcpu *v, const struct vmxlab_vmcs_write *req)
+{
+	const struct vmxlab_vmcs_field *f = (const void *)(uintptr_t)req->fields;
+	const char *err = getenv("FAKE_KVM_SET_VMCS_ERRNO");
+	unsigned int i;
+
+	if (err)
+		return fail(atoi(err));
+	for (i = 0; i < req->nfields; i++)
+		log_line("vcpu%d set-vmcs 0x%04x=0x%llx", v->id, f[i].encoding,
+			 (unsigned long long)f[i].value);
+	return 0;
+}
+
 static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 {
 	switch (request) {
 	case KVM_RUN:
 		return kvm_run(v);
+	case VMXLAB_SET_VMCS:
+		return set_vmcs(v, arg);
+	case VMXLAB_CHECK_ENTRY:	/* the model finds nothing wrong */
+		((struct vmxlab_entry_check *)arg)->count = 0;
+		((struct vmxlab_entry_check *)arg)->checks = 129;
+		return 0;
 	case KVM_GET_REGS:
 		memcpy(arg, &v->regs, sizeof(v->regs));
 		return 0;

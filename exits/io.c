@@ -172,6 +172,19 @@ static int string_out(struct vmxlab_vcpu *vcpu, u64 index)
 }
 
 /*
+ * An OUTS without REP has handed user space everything it writes: as on
+ * KVM, it is complete (RSI and RIP moved on) before KVM_RUN returns, so
+ * KVM_GET_REGS at the exit shows the next instruction.  IN, INS, REP OUTS
+ * and OUT complete at the next KVM_RUN instead.
+ */
+static void string_out_complete_now(struct vmxlab_vcpu *vcpu)
+{
+	vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
+	string_io_done(vcpu, VCPU_RSI);
+	vcpu->pending = VCPU_PENDING_NONE;
+}
+
+/*
  * INS and OUTS, with or without REP ("INS/INSB/INSW/INSD", "OUTS/OUTSB/
  * OUTSW/OUTSD" in SDM Vol. 2).  A count of 0 moves nothing.
  */
@@ -207,7 +220,10 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 			return err;
 	}
 	io_exit(vcpu, &io, sio->count);
-	vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
+	if (!io.in && !sio->rep)
+		string_out_complete_now(vcpu);
+	else
+		vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
 	vcpu->rip_skipped = true;
 	return EXIT_TO_USER;
 }
@@ -267,7 +283,6 @@ int vcpu_complete_pending(struct vmxlab_vcpu *vcpu)
 	case VCPU_PENDING_NONE:
 		break;
 	case VCPU_PENDING_PIO_OUT:
-	case VCPU_PENDING_MMIO_WRITE:
 		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 		break;
 	case VCPU_PENDING_PIO_IN:

@@ -150,14 +150,19 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 	run->mmio.len = insn->size;
 	run->mmio.is_write = insn->is_write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	vcpu_pend_past_instruction(vcpu, insn->length);
 	if (insn->is_write) {
+		/*
+		 * The data is in the exit: as on KVM, the store is complete
+		 * and RIP past it before KVM_RUN returns.  A load completes
+		 * at the next KVM_RUN, with the data user space supplied.
+		 */
 		value = mmio_store_value(insn, (const u64 *)vcpu->regs.gpr);
 		memcpy(run->mmio.data, &value, insn->size);
-		vcpu->pending = VCPU_PENDING_MMIO_WRITE;
+		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 	} else {
 		vcpu->pending = VCPU_PENDING_MMIO_READ;
 	}
-	vcpu_pend_past_instruction(vcpu, insn->length);
 	return EXIT_TO_USER;
 }
 

@@ -984,6 +984,136 @@ static void test_fail_entry(int sys)
 	vm_destroy(&vm);
 }
 
+/* vmxlab: the value of VMCS field @encoding of vCPU @fd (VMXLAB_GET_VMCS); 0 if none. */
+static unsigned long long vmcs_field(int fd, unsigned int encoding)
+{
+	static struct vmxlab_vmcs_field fields[512];
+	struct vmxlab_vmcs_snapshot snap = { .nfields = 512, .fields = (uintptr_t)fields };
+	unsigned int i;
+
+	if (ioctl(fd, VMXLAB_GET_VMCS, &snap))
+		return 0;
+	for (i = 0; i < snap.nfields; i++)
+		if (fields[i].encoding == encoding)
+			return fields[i].value;
+	return 0;
+}
+
+/* VMXLAB_SET_VMCS with @n fields from @f; the errno, or 0. */
+static int set_vmcs(int fd, struct vmxlab_vmcs_field *f, unsigned int n)
+{
+	struct vmxlab_vmcs_write req = { .nfields = n, .fields = (uintptr_t)f };
+
+	return call(fd, VMXLAB_SET_VMCS, &req, NULL);
+}
+
+#define F_PIN_CONTROLS	0x4000
+#define F_GUEST_RFLAGS	0x6820
+#define F_GUEST_CR0	0x6800
+#define F_GUEST_CS_SEL	0x0802
+#define F_HOST_RIP	0x6c16
+#define F_LINK_POINTER	0x2800
+#define F_EPT_POINTER	0x201a
+
+/* VMXLAB_SET_VMCS's own arguments: each bad one answers its errno, writes nothing. */
+static void set_vmcs_arguments(int fd)
+{
+	struct vmxlab_vmcs_field f[17] = { { .encoding = F_GUEST_RFLAGS, .value = 2 } };
+	struct vmxlab_vmcs_write req = { .nfields = 1, .fields = (uintptr_t)f };
+
+	req.flags = 1;
+	check("set-vmcs-flags-einval", fd, VMXLAB_SET_VMCS, &req, EINVAL, VMXLAB_ONLY);
+	req.flags = 0;
+	req.reserved[3] = 1;
+	check("set-vmcs-reserved-einval", fd, VMXLAB_SET_VMCS, &req, EINVAL, VMXLAB_ONLY);
+	req.reserved[3] = 0;
+	req.nfields = 0;
+	check("set-vmcs-zero-fields-einval", fd, VMXLAB_SET_VMCS, &req, EINVAL, VMXLAB_ONLY);
+	req.nfields = 17;
+	check("set-vmcs-17-fields-einval", fd, VMXLAB_SET_VMCS, &req, EINVAL, VMXLAB_ONLY);
+	req.nfields = 1;
+	req.fields = 8;
+	check("set-vmcs-bad-pointer-efault", fd, VMXLAB_SET_VMCS, &req, EFAULT, VMXLAB_ONLY);
+	f[0].flags = 1;
+	report(set_vmcs(fd, f, 1) == EINVAL, "set-vmcs-field-flags-einval", "want EINVAL");
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_GUEST_CS_SEL, .value = 0x10000 };
+	report(set_vmcs(fd, f, 1) == EINVAL, "set-vmcs-16-bit-overflow-einval", "want EINVAL");
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_LINK_POINTER | 1 };
+	report(set_vmcs(fd, f, 1) == EINVAL, "set-vmcs-high-half-einval", "want EINVAL");
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_HOST_RIP };
+	report(set_vmcs(fd, f, 1) == EPERM, "set-vmcs-host-state-eperm", "want EPERM");
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_LINK_POINTER, .value = 0x1000 };
+	report(set_vmcs(fd, f, 1) == EPERM, "set-vmcs-link-pointer-eperm", "want EPERM");
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_EPT_POINTER };
+	report(set_vmcs(fd, f, 1) == EPERM, "set-vmcs-ept-pointer-eperm", "want EPERM");
+	/* A CR0 the guest could run with (real mode, NE|ET): vmxlab keeps its own copy. */
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_GUEST_CR0, .value = 0x30 };
+	report(set_vmcs(fd, f, 1) == EPERM, "set-vmcs-cr0-that-enters-eperm", "want EPERM");
+	/* One refused field: the good one before it is not written either. */
+	f[0] = (struct vmxlab_vmcs_field){ .encoding = F_GUEST_RFLAGS, .value = 0 };
+	f[1] = (struct vmxlab_vmcs_field){ .encoding = F_HOST_RIP };
+	report(set_vmcs(fd, f, 2) == EPERM && vmcs_field(fd, F_GUEST_RFLAGS) == 2,
+	       "set-vmcs-all-or-nothing", "want EPERM and RFLAGS still 0x2, got 0x%llx",
+	       vmcs_field(fd, F_GUEST_RFLAGS));
+}
+
+/*
+ * vmxlab only: VMXLAB_SET_VMCS.  A reserved pin-based control bit (31:
+ * allowed-1 says 0) makes VM entry fail with VMfailValid, error 7 ("Checks
+ * on VM-Execution Control Fields"); the failed VMCS stays readable, and
+ * the next KVM_RUN puts vmxlab's own controls back and runs the guest.
+ * A half-done exit is -EBUSY.
+ */
+static void test_set_vmcs(int sys)
+{
+	struct vmxlab_vmcs_field f;
+	struct vm vm;
+	struct vcpu v;
+	unsigned long long pin;
+	long ret;
+	int e;
+
+	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
+	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
+		report(0, "set-vmcs-setup", "%s", errname(e));
+		vm_destroy(&vm);
+		return;
+	}
+	set_vmcs_arguments(v.fd);
+	pin = vmcs_field(v.fd, F_PIN_CONTROLS);
+	f = (struct vmxlab_vmcs_field){ .encoding = F_PIN_CONTROLS, .value = pin | 1u << 31 };
+	e = set_vmcs(v.fd, &f, 1);
+	report(e == 0 && pin, "set-vmcs-reserved-control-bit-taken",
+	       "pin-based 0x%llx | bit 31: %s", pin, errname(e));
+	alarm_in(5);
+	e = call(v.fd, KVM_RUN, NULL, &ret);
+	alarm_in(0);
+	report(e == 0 && v.run->exit_reason == KVM_EXIT_FAIL_ENTRY &&
+	       v.run->fail_entry.hardware_entry_failure_reason == 7,
+	       "set-vmcs-reserved-control-vmfail-7",
+	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 7",
+	       ret, errname(e), v.run->exit_reason,
+	       (unsigned long long)v.run->fail_entry.hardware_entry_failure_reason);
+	report(vmcs_field(v.fd, F_PIN_CONTROLS) == (pin | 1u << 31),
+	       "set-vmcs-failed-vmcs-readable",
+	       "pin-based 0x%llx after the failed entry, want the written 0x%llx",
+	       vmcs_field(v.fd, F_PIN_CONTROLS), pin | 1u << 31);
+	alarm_in(5);
+	e = call(v.fd, KVM_RUN, NULL, &ret);
+	alarm_in(0);
+	report(e == 0 && v.run->exit_reason == KVM_EXIT_IO, "set-vmcs-then-runs",
+	       "KVM_RUN %ld %s, exit_reason %u; want KVM_EXIT_IO", ret, errname(e),
+	       v.run->exit_reason);
+	report(vmcs_field(v.fd, F_PIN_CONTROLS) == pin, "set-vmcs-controls-restored",
+	       "pin-based 0x%llx after the next KVM_RUN, want vmxlab's 0x%llx",
+	       vmcs_field(v.fd, F_PIN_CONTROLS), pin);
+	f = (struct vmxlab_vmcs_field){ .encoding = F_GUEST_RFLAGS, .value = 2 };
+	report(set_vmcs(v.fd, &f, 1) == EBUSY, "set-vmcs-half-done-exit-ebusy",
+	       "at an I/O exit: want EBUSY");
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
 /* vmxlab only (see the top): guests that never exit. */
 static void test_endless_loop(int sys)
 {
@@ -1130,6 +1260,8 @@ int main(int argc, char **argv)
 	test_fork(sys);
 	test_unmapped_run(sys);
 	test_fail_entry(sys);
+	if (!kvm_mode)
+		test_set_vmcs(sys);
 	if (!kvm_mode)
 		test_endless_loop(sys);
 	test_close_while_running(sys);

@@ -86,10 +86,17 @@ install_vmxlab() {
 
 # Without them, the tests that run guests fail ("not run"), never pass.
 install_guests() {
-	local root=$1 built="$TOP/tests/guests/build"
+	local root=$1 built="$TOP/tests/guests/build" src name
 	mkdir -p "$root/guests"
 	if ls "$built"/*.bin > /dev/null 2>&1; then
-		cp "$built"/*.bin "$built"/*.manifest "$root/guests/"
+		# Only guests whose source is there: a build directory may
+		# still hold a guest since removed.
+		for src in "$TOP"/tests/guests/*.S; do
+			name=$(basename "$src" .S)
+			cp "$built/$name.bin" "$root/guests/" 2>/dev/null ||
+				echo "build-initramfs: $name.bin not built" >&2
+			[ ! -f "${src%.S}.manifest" ] || cp "$built/$name.manifest" "$root/guests/"
+		done
 	else
 		echo "build-initramfs: tests/guests not built: tests needing them will FAIL" >&2
 	fi

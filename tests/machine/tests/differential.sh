@@ -1,6 +1,5 @@
 #!/bin/sh
-# machines: none yet (run it with boot.sh --tests differential).  Not in
-# make check until a full run of it passes: issue 4 tracks it.
+# machines: bochs-6.1
 # Differential runs: every guest of the corpus (each /guests/*.manifest,
 # its `guest` and `args`) runs on /dev/vmxlab and then on /dev/kvm, in
 # this boot, through the same client (`vmxlab run --trace`), and what a

@@ -46,6 +46,7 @@ struct run_options {
 	bool vmcs;
 	bool vmcs_diff;
 	const char *exit_trace;
+	bool cycles;
 	bool dump_setup;
 };
 
@@ -54,7 +55,7 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
-		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE]\n"
+		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE] [--cycles]\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -119,6 +120,12 @@ static void run_usage(FILE *out)
 		"                   line each to FILE ('-': stderr): sequence number,\n"
 		"                   exit reason, RIP, instruction length, qualification,\n"
 		"                   guest-physical address, RAX/RCX/RDX/RBX, description\n"
+		"  --cycles         vmxlab only: time every VM exit (host TSC cycles from\n"
+		"                   the exit to the vCPU's next VM entry; for exits to user\n"
+		"                   space that includes this tool's handling) and print, at\n"
+		"                   the end on stderr, per vCPU and basic exit reason, the\n"
+		"                   exits timed, their mean and a histogram in power-of-two\n"
+		"                   buckets; the last exit is \"pending\", not yet timed\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -242,6 +249,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "vmcs-diff", no_argument, NULL, 'W' },
 		{ "exit-trace", required_argument, NULL, 'X' },
+		{ "cycles", no_argument, NULL, 'C' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -277,6 +285,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'X':
 			opts->exit_trace = optarg;
+			break;
+		case 'C':
+			opts->cycles = true;
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -534,11 +545,18 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 		if (status)
 			return status;
 	}
+	if (vm->cycles) {
+		status = cycles_start(vm);
+		if (status)
+			return status;
+	}
 	status = run_vcpus(vm);
 	fflush(stdout);
 	if (vm->exit_trace)
 		for (i = 0; i < vm->nr_vcpus; i++)
 			exit_trace_drain(&vm->vcpus[i]);
+	if (vm->cycles)
+		cycles_report(vm);
 	if (vm->vmcs)
 		print_final_vmcs(vm);
 	if (vm->trace)
@@ -578,6 +596,7 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	vm->migrate = opts->migrate;
 	vm->vmcs = opts->vmcs;
 	vm->vmcs_diff = opts->vmcs_diff;
+	vm->cycles = opts->cycles;
 	vm->timeout = opts->timeout;
 	vm->nr_vcpus = opts->vcpus;
 	pthread_mutex_init(&vm->lock, NULL);

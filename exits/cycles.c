@@ -11,8 +11,9 @@
  * never change while an ioctl reads or clears them.  debugfs reads them
  * without the mutex (vmx/debugfs.c).
  *
- * The TSC is the one the host reads with RDTSC (SDM Vol. 3B, "Time-Stamp
- * Counter"); TSC offsetting applies to the guest's reads only.
+ * The host reads the TSC itself with RDTSC (SDM Vol. 3B, "Time-Stamp
+ * Counter"): the TSC offset changes only what the guest reads (Vol. 3C,
+ * "Changes to Instruction Behavior in VMX Non-Root Operation").
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>

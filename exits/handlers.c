@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/thread_info.h>
 #include <linux/types.h>
+#include <asm/msr.h>
 #include <asm/trapnr.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/exits.h>
@@ -214,6 +215,10 @@ static int handle_vmcall(struct vmxlab_vcpu *vcpu)
 	case VMXLAB_HC_ENTRIES:
 		answer = info->entries;
 		break;
+	case VMXLAB_HC_EXIT_CYCLES:
+	case VMXLAB_HC_EXIT_CYCLES_BUCKET:
+		answer = vcpu_cycles_hypercall(vcpu, gpr[VCPU_RBX], arg, gpr[VCPU_RDX]);
+		break;
 	}
 	gpr[VCPU_RAX] = answer;
 	return vcpu_skip_instruction(vcpu);
@@ -320,27 +325,47 @@ static __always_inline bool host_work_pending(void)
  * The inner run loop, interrupts off: enter, handle, re-enter while the
  * handler says so.  Returns an enum exit_action or -errno.  This is the
  * path every in-kernel exit takes, so it lives next to the table and
- * everything on it but the handler itself is inlined.
+ * everything on it but the handler itself is inlined.  @timed (a
+ * constant: the compiler builds two loops) reads the TSC around the stub
+ * for exit timing (exits/cycles.c).
  */
-int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
+static __always_inline int run_irqs_off(struct vmxlab_vcpu *vcpu, const bool timed)
 {
 	struct vmxlab_exit_info *info = vcpu->info;
 	unsigned int budget = IRQS_OFF_EXIT_BUDGET;
 	int stub, action;
+	u64 exit_tsc;
 
 	for (;;) {
+		if (timed)
+			vcpu_cycles_charge(vcpu, rdtsc());
 		trace_vmxlab_entry(vcpu);
 		stub = vmxlab_enter_guest(&vcpu->regs, vcpu->launched);
+		if (timed)
+			exit_tsc = rdtsc();
 		info->entries++;
 		if (unlikely(stub != VMXLAB_ENTER_EXIT))
 			return vmx_entry_failed(vcpu, stub);
 		vcpu->launched = true;
 		action = handle_exit_irqs_off(vcpu);
+		if (timed)
+			vcpu_cycles_exit(vcpu, exit_tsc);
 		if (action != EXIT_RESUME)
 			return action;
 		if (unlikely(host_work_pending() || !--budget))
 			return EXIT_IRQS_ON;
 	}
+}
+
+/*
+ * Exit timing is chosen once per inner loop, not per exit: while it is
+ * off (the default) the in-kernel exit path is the untimed loop, unchanged.
+ */
+int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
+{
+	if (unlikely(vcpu->timing_exits))
+		return run_irqs_off(vcpu, true);
+	return run_irqs_off(vcpu, false);
 }
 
 int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu)

@@ -47,6 +47,7 @@ struct run_options {
 	bool vmcs_diff;
 	struct vmcs_writes vmcs_writes;
 	const char *exit_trace;
+	bool cycles;
 	bool dump_setup;
 };
 
@@ -55,7 +56,7 @@ static void run_usage(FILE *out)
 	fprintf(out,
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
-		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE]\n"
+		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE] [--cycles]\n"
 		"                  [--vmcs-write FIELD=VALUE]...\n"
 		"                  GUEST\n"
 		"\n"
@@ -131,6 +132,12 @@ static void run_usage(FILE *out)
 		"                   line each to FILE ('-': stderr): sequence number,\n"
 		"                   exit reason, RIP, instruction length, qualification,\n"
 		"                   guest-physical address, RAX/RCX/RDX/RBX, description\n"
+		"  --cycles         vmxlab only: time every VM exit (host TSC cycles from\n"
+		"                   the exit to the vCPU's next VM entry; for exits to user\n"
+		"                   space that includes this tool's handling) and print, at\n"
+		"                   the end on stderr, per vCPU and basic exit reason, the\n"
+		"                   exits timed, their mean and a histogram in power-of-two\n"
+		"                   buckets; the last exit is \"pending\", not yet timed\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -256,6 +263,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "vmcs-diff", no_argument, NULL, 'W' },
 		{ "exit-trace", required_argument, NULL, 'X' },
 		{ "vmcs-write", required_argument, NULL, 'w' },
+		{ "cycles", no_argument, NULL, 'C' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -294,6 +302,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'w':
 			bad = vmcs_write_parse(&opts->vmcs_writes, optarg);
+			break;
+		case 'C':
+			opts->cycles = true;
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -560,11 +571,18 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 		if (status)
 			return status;
 	}
+	if (vm->cycles) {
+		status = cycles_start(vm);
+		if (status)
+			return status;
+	}
 	status = run_vcpus(vm);
 	fflush(stdout);
 	if (vm->exit_trace)
 		for (i = 0; i < vm->nr_vcpus; i++)
 			exit_trace_drain(&vm->vcpus[i]);
+	if (vm->cycles)
+		cycles_report(vm);
 	if (vm->vmcs)
 		print_final_vmcs(vm);
 	if (vm->trace)
@@ -605,6 +623,7 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	vm->vmcs = opts->vmcs;
 	vm->vmcs_diff = opts->vmcs_diff;
 	vm->vmcs_writes = opts->vmcs_writes.count ? &opts->vmcs_writes : NULL;
+	vm->cycles = opts->cycles;
 	vm->timeout = opts->timeout;
 	vm->nr_vcpus = opts->vcpus;
 	pthread_mutex_init(&vm->lock, NULL);

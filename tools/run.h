@@ -7,6 +7,7 @@
  *   run_vcpu.c   vCPU threads, signals, --timeout, --migrate
  *   run_exit.c   what each exit means: the devices, the ends of a run
  *   run_trace.c  --trace: each exit decoded, the closing summary
+ *   run_cycles.c --cycles: exit timing histograms
  */
 #ifndef VMXLAB_RUN_H
 #define VMXLAB_RUN_H
@@ -116,6 +117,7 @@ struct vm {
 	bool vmcs_diff;		/* --vmcs-diff: fields each exit changed */
 	const struct vmcs_writes *vmcs_writes;	/* --vmcs-write, or NULL */
 	FILE *exit_trace;	/* --exit-trace: where the records go, or NULL */
+	bool cycles;		/* --cycles: time exits, print the histograms at the end */
 	unsigned int timeout;	/* seconds; 0: none */
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[VCPUS_MAX];
@@ -196,6 +198,10 @@ void predict_entry(FILE *out, const struct vcpu *vcpu);
 /* run_exittrace.c: --exit-trace (vmxlab only). */
 int exit_trace_start(struct vm *vm);
 void exit_trace_drain(struct vcpu *vcpu);
+
+/* run_cycles.c: --cycles (vmxlab only). */
+int cycles_start(struct vm *vm);
+void cycles_report(const struct vm *vm);
 
 /* run_trace.c (vm->lock held for trace_exit). */
 void trace_exit(struct vcpu *vcpu);

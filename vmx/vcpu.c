@@ -222,6 +222,10 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_check_entry(vcpu, argp);
 	case VMXLAB_SET_VMCS:
 		return vcpu_set_vmcs(vcpu, argp);
+	case VMXLAB_SET_EXIT_CYCLES:
+		return vcpu_set_exit_cycles(vcpu, argp);
+	case VMXLAB_GET_EXIT_CYCLES:
+		return vcpu_get_exit_cycles(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -281,6 +285,7 @@ static void vcpu_free(struct vmxlab_vcpu *vcpu)
 		vmxlab_vpid_free(vcpu->vpid);
 	kvfree(vcpu->cpuid);
 	vcpu_trace_free(vcpu);
+	vcpu_cycles_free(vcpu);
 	kfree(vcpu);
 }
 
@@ -289,6 +294,7 @@ void vcpu_destroy(struct vmxlab_vcpu *vcpu)
 	struct vmxlab_vm *vm = vcpu->vm;
 
 	vmxlab_debugfs_remove(vcpu->debugfs);
+	vmxlab_debugfs_remove(vcpu->debugfs_cycles);
 	vcpu_vmclear(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;

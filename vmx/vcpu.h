@@ -145,6 +145,7 @@ struct vmxlab_vcpu {
 	struct vmxlab_exit_info *info;	/* inside the run page */
 	u32 exit_reason;
 	bool tracing;		/* record every exit in trace_ring */
+	bool timing_exits;	/* exit cycles on: read once per inner loop (exits/cycles.c) */
 
 	struct vmxlab_vm *vm;
 	u32 id;
@@ -188,6 +189,11 @@ struct vmxlab_vcpu {
 	struct vmxlab_trace_record *trace_ring;	/* VMXLAB_TRACE_RING_SIZE records */
 	u64 trace_seq;		/* seq of the next record */
 	struct dentry *debugfs;	/* .../vcpu<id>: exit statistics */
+	struct dentry *debugfs_cycles;	/* .../vcpu<id>-cycles: exit timing */
+	/* Exit timing (VMXLAB_SET_EXIT_CYCLES), allocated when first turned on. */
+	struct vmxlab_exit_cycles *cycles;	/* [VMXLAB_MAX_EXIT_REASONS] */
+	u64 cycles_exit_tsc;	/* TSC at the pending exit */
+	u32 cycles_pending;	/* its basic reason, or VMXLAB_CYCLES_NONE */
 	bool rip_skipped;	/* exit_rip holds it: RIP was advanced since */
 	/* VMXLAB_SET_VMCS changed a control: it lasts one KVM_RUN. */
 	bool controls_written;
@@ -239,6 +245,15 @@ void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason);
 long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
 void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
+
+/* exits/cycles.c */
+void vcpu_cycles_charge(struct vmxlab_vcpu *vcpu, u64 entry_tsc);
+void vcpu_cycles_exit(struct vmxlab_vcpu *vcpu, u64 exit_tsc);
+u64 vcpu_cycles_hypercall(const struct vmxlab_vcpu *vcpu, u32 function, u32 reason,
+			  u32 bucket);
+long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
+long vcpu_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vcpu_cycles_free(struct vmxlab_vcpu *vcpu);
 
 /* vmx/debugfs.c */
 void vmxlab_debugfs_init(void);

@@ -13,6 +13,7 @@
 #define VMXLAB_EXITS_H
 
 #include <vmxlab/types.h>
+#include <vmxlab/uapi.h>
 
 /* SDM Vol. 3D, Table C-1 "Basic Exit Reasons".  Gaps are undefined. */
 enum vmx_exit_reason {
@@ -143,6 +144,17 @@ static inline bool vmx_exit_pending_mtf(u32 exit_reason)
 static inline bool vmx_exit_from_vmx_root(u32 exit_reason)
 {
 	return exit_reason & VMX_EXIT_REASON_FROM_VMX_ROOT;
+}
+
+/*
+ * The exit-timing bucket of @cycles (uapi.h, VMXLAB_GET_EXIT_CYCLES):
+ * floor(log2(cycles)), 0 for 0 cycles, at most VMXLAB_CYCLES_BUCKETS - 1.
+ */
+static inline unsigned int vmx_cycles_bucket(u64 cycles)
+{
+	unsigned int log2 = cycles ? 63 - __builtin_clzll(cycles) : 0;
+
+	return log2 < VMXLAB_CYCLES_BUCKETS ? log2 : VMXLAB_CYCLES_BUCKETS - 1;
 }
 
 /* "CPUID", "EPT_VIOLATION", ... (no prefix); NULL when the SDM defines none. */

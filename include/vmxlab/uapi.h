@@ -305,19 +305,77 @@ struct vmxlab_vmcs_write {
 };
 
 /*
+ * Exit timing (vCPU fd): per basic exit reason, a histogram of the host
+ * TSC cycles each VM exit kept the vCPU out of the guest, from the VM
+ * exit to the vCPU's next VM entry attempt.  For an exit handled in user
+ * space that includes the whole round trip: the rest of KVM_RUN, the VMM's
+ * handling, and the next KVM_RUN up to the entry.  The entry/exit stub's
+ * own ~70 instructions (vmx/entry.S) are outside the interval.  The time
+ * of the last exit runs until the next entry: while the vCPU is out of the
+ * guest, `pending_reason` names it and it is not in the counts yet.
+ *
+ * Off by default: reading the TSC twice per exit costs real cycles.
+ * VMXLAB_SET_EXIT_CYCLES turns it on (zeroing every count) or off (the
+ * counts stay readable; the pending exit is dropped).
+ *
+ * Bucket b counts exits of 2^b to 2^(b+1) - 1 cycles; bucket 0 also
+ * counts 0 cycles, and the last bucket everything from 2^31 on.  A TSC
+ * that went backwards between CPUs counts as 0 cycles.
+ */
+#define VMXLAB_CYCLES_BUCKETS		32
+#define VMXLAB_CYCLES_ON		(1u << 0)	/* SET in; GET out: recording */
+#define VMXLAB_CYCLES_CLEAR		(1u << 0)	/* GET in: zero the counts after copying */
+#define VMXLAB_CYCLES_NONE		0xffffffffu	/* pending_reason: none */
+
+struct vmxlab_cycles_control {
+	__u32 flags;		/* in: VMXLAB_CYCLES_ON or 0 */
+	__u32 pad;		/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/* One basic exit reason's timed exits. */
+struct vmxlab_exit_cycles {
+	__u64 count;		/* exits timed: the sum of buckets[] */
+	__u64 sum;		/* their cycles, added up (count > 0: mean = sum / count) */
+	__u64 buckets[VMXLAB_CYCLES_BUCKETS];
+};
+
+/*
+ * VMXLAB_GET_EXIT_CYCLES: copy entries 0 .. nreasons - 1 (basic exit
+ * reasons) to reasons[].  All zero if timing was never turned on.
+ */
+struct vmxlab_cycles_read {
+	__u32 flags;		/* in: VMXLAB_CYCLES_CLEAR or 0 */
+	__u32 state;		/* out: VMXLAB_CYCLES_ON while timing is on */
+	__u64 reasons;		/* in: user pointer to struct vmxlab_exit_cycles[nreasons] */
+	__u32 nreasons;		/* in: room in reasons[]; out: entries written,
+				 * at most VMXLAB_MAX_EXIT_REASONS */
+	__u32 pending_reason;	/* out: basic reason of the exit still being timed,
+				 * or VMXLAB_CYCLES_NONE */
+	__u64 reserved[4];	/* in: must be zero */
+};
+
+/*
  * The hypercall interface: a guest asks vmxlab about itself with VMCALL
  * (SDM Vol. 3C: VMCALL always exits in VMX non-root operation).
- *   in:  EAX = VMXLAB_HC_MAGIC, EBX = function, ECX = argument
+ *   in:  EAX = VMXLAB_HC_MAGIC, EBX = function, ECX = argument,
+ *        EDX = second argument (functions that take one)
  *   out: RAX = the answer, or VMXLAB_HC_ERROR for an unknown function or
  *        argument; RIP past the VMCALL; other registers unchanged.
  * A VMCALL without the magic in EAX raises #UD, as VMX instructions do in
- * vmxlab guests.  Counts are this vCPU's and include the VMCALL asking.
+ * vmxlab guests.  Counts are this vCPU's and include the VMCALL asking;
+ * exit timing (VMXLAB_GET_EXIT_CYCLES) does not include it yet, as its
+ * time runs until the next entry.  The timing functions answer
+ * VMXLAB_HC_ERROR while timing was never turned on for the vCPU.
  */
 #define VMXLAB_HC_MAGIC			0x766d786c	/* "vmxl" */
 #define VMXLAB_HC_ERROR			(~0ULL)
 #define VMXLAB_HC_VERSION		0	/* RAX = VMXLAB_API_VERSION */
 #define VMXLAB_HC_EXIT_COUNT		1	/* ECX = basic exit reason: RAX = VM exits with it */
 #define VMXLAB_HC_ENTRIES		2	/* RAX = VM entries so far */
+#define VMXLAB_HC_EXIT_CYCLES		3	/* ECX = basic exit reason: RAX = its cycles' sum */
+#define VMXLAB_HC_EXIT_CYCLES_BUCKET	4	/* ECX = basic exit reason, EDX = bucket:
+						 * RAX = exits counted in that bucket */
 
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
@@ -330,5 +388,7 @@ struct vmxlab_vmcs_write {
 #define VMXLAB_READ_TRACE	_IOWR(VMXLAB_IO, 0x12, struct vmxlab_trace_read)
 #define VMXLAB_CHECK_ENTRY	_IOWR(VMXLAB_IO, 0x13, struct vmxlab_entry_check)
 #define VMXLAB_SET_VMCS		_IOW(VMXLAB_IO, 0x15, struct vmxlab_vmcs_write)
+#define VMXLAB_SET_EXIT_CYCLES	_IOW(VMXLAB_IO, 0x14, struct vmxlab_cycles_control)
+#define VMXLAB_GET_EXIT_CYCLES	_IOWR(VMXLAB_IO, 0x16, struct vmxlab_cycles_read)
 
 #endif /* VMXLAB_UAPI_H */

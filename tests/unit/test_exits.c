@@ -561,6 +561,26 @@ START_TEST(describe_truncates_like_snprintf)
 }
 END_TEST
 
+/*
+ * If it failed, exit timing would put an exit in the wrong power-of-two
+ * bucket (uapi.h: bucket b is 2^b..2^(b+1)-1 cycles) or index past the
+ * histogram for a very long exit.
+ */
+START_TEST(cycles_buckets_are_log2)
+{
+	ck_assert_uint_eq(vmx_cycles_bucket(0), 0);
+	ck_assert_uint_eq(vmx_cycles_bucket(1), 0);
+	ck_assert_uint_eq(vmx_cycles_bucket(2), 1);
+	ck_assert_uint_eq(vmx_cycles_bucket(3), 1);
+	ck_assert_uint_eq(vmx_cycles_bucket(127), 6);
+	ck_assert_uint_eq(vmx_cycles_bucket(128), 7);
+	ck_assert_uint_eq(vmx_cycles_bucket(1574), 10);
+	ck_assert_uint_eq(vmx_cycles_bucket((1ULL << 31) - 1), 30);
+	ck_assert_uint_eq(vmx_cycles_bucket(1ULL << 31), VMXLAB_CYCLES_BUCKETS - 1);
+	ck_assert_uint_eq(vmx_cycles_bucket(~0ULL), VMXLAB_CYCLES_BUCKETS - 1);
+}
+END_TEST
+
 Suite *exits_suite(void)
 {
 	Suite *s = suite_create("exits");
@@ -590,5 +610,6 @@ Suite *exits_suite(void)
 	UNIT_ADD(s, "exits", describe_entry_failure);
 	UNIT_ADD(s, "exits", describe_cr_dr_and_plain);
 	UNIT_ADD(s, "exits", describe_truncates_like_snprintf);
+	UNIT_ADD(s, "exits", cycles_buckets_are_log2);
 	return s;
 }

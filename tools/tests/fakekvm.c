@@ -19,6 +19,9 @@
  *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
  * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
  * per thing the tool told the device (registers set, data read back).
+ *
+ * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fakekvm/vmxlab): each VM exit
+ * is charged at the next KVM_RUN with a fixed cost by reason (fake_cost()).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -61,6 +65,9 @@ struct fake_vcpu {
 	struct kvm_regs regs;
 	unsigned int line;	/* next script line */
 	int pending_log;	/* 1: log the IN/MMIO data at the next KVM_RUN */
+	int cycles_on;
+	unsigned int cycles_pending;	/* basic reason, or VMXLAB_CYCLES_NONE */
+	struct vmxlab_exit_cycles cycles[VMXLAB_MAX_EXIT_REASONS];
 };
 
 static enum fd_kind kinds[MAX_FDS];
@@ -178,6 +185,40 @@ static char *script_line(int id, unsigned int *n, char *buf, size_t size)
 	return line;
 }
 
+/* The fake's exit times: I/O 1500 cycles, EPT violation 2500, HLT 700, others 300. */
+static unsigned long long fake_cost(unsigned int reason)
+{
+	switch (reason) {
+	case 30:
+		return 1500;
+	case 48:
+		return 2500;
+	case 12:
+		return 700;
+	default:
+		return 300;
+	}
+}
+
+/* At KVM_RUN: the pending exit's time is up. */
+static void charge_cycles(struct fake_vcpu *v)
+{
+	struct vmxlab_exit_cycles *c;
+	unsigned long long cost;
+	unsigned int b = 0;
+
+	if (!v->cycles_on || v->cycles_pending == VMXLAB_CYCLES_NONE)
+		return;
+	cost = fake_cost(v->cycles_pending);
+	while (b + 1 < VMXLAB_CYCLES_BUCKETS && cost >> (b + 1))
+		b++;
+	c = &v->cycles[v->cycles_pending];
+	c->count++;
+	c->sum += cost;
+	c->buckets[b]++;
+	v->cycles_pending = VMXLAB_CYCLES_NONE;
+}
+
 static void vmx_exit(struct fake_vcpu *v, unsigned int reason, unsigned long long qual)
 {
 	struct vmxlab_exit_info *info;
@@ -189,6 +230,34 @@ static void vmx_exit(struct fake_vcpu *v, unsigned int reason, unsigned long lon
 	info->qualification = qual;
 	info->guest_rip = v->regs.rip;
 	info->exits[reason & 0xffff]++;
+	if (v->cycles_on && (reason & 0xffff) < VMXLAB_MAX_EXIT_REASONS && !(reason >> 31))
+		v->cycles_pending = reason & 0xffff;
+}
+
+static int set_cycles(struct fake_vcpu *v, const struct vmxlab_cycles_control *ctl)
+{
+	if (!is_vmxlab)
+		return fail(ENOTTY);
+	if (ctl->flags & ~VMXLAB_CYCLES_ON)
+		return fail(EINVAL);
+	v->cycles_on = ctl->flags & VMXLAB_CYCLES_ON;
+	v->cycles_pending = VMXLAB_CYCLES_NONE;
+	if (v->cycles_on)
+		memset(v->cycles, 0, sizeof(v->cycles));
+	log_line("vcpu%d exit cycles %s", v->id, v->cycles_on ? "on" : "off");
+	return 0;
+}
+
+static int get_cycles(struct fake_vcpu *v, struct vmxlab_cycles_read *rd)
+{
+	if (!is_vmxlab)
+		return fail(ENOTTY);
+	if (rd->nreasons > VMXLAB_MAX_EXIT_REASONS)
+		rd->nreasons = VMXLAB_MAX_EXIT_REASONS;
+	memcpy((void *)(uintptr_t)rd->reasons, v->cycles, rd->nreasons * sizeof(v->cycles[0]));
+	rd->state = v->cycles_on ? VMXLAB_CYCLES_ON : 0;
+	rd->pending_reason = v->cycles_on ? v->cycles_pending : VMXLAB_CYCLES_NONE;
+	return 0;
 }
 
 static void set_io(struct fake_vcpu *v, int in, unsigned int port,
@@ -299,6 +368,7 @@ static int kvm_run(struct fake_vcpu *v)
 	if (v->pending_log)
 		log_answer(v);
 	v->pending_log = 0;
+	charge_cycles(v);
 	if (v->run->immediate_exit) {
 		v->run->exit_reason = KVM_EXIT_INTR;
 		return fail(EINTR);
@@ -403,6 +473,10 @@ static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 		return 0;
 	case KVM_SET_CPUID2:
 		return 0;
+	case VMXLAB_SET_EXIT_CYCLES:
+		return set_cycles(v, arg);
+	case VMXLAB_GET_EXIT_CYCLES:
+		return get_cycles(v, arg);
 	default:
 		return fail(ENOTTY);
 	}

@@ -110,7 +110,7 @@ test_usage() {
 	expect_exit usage/unknown-command-exit 2 unknown
 	expect_line usage/unknown-command-message "$OUT/unknown.err" "vmxlab: unknown command 'frobnicate'"
 	expect_match usage/unknown-command-usage "$OUT/unknown.err" '^Usage: vmxlab'
-	for cmd in info cpus hold run; do
+	for cmd in info cpus hold run stat; do
 		run "help-$cmd" "$cmd" --help
 		expect_exit "usage/$cmd-help-exit" 0 "help-$cmd"
 		expect_match "usage/$cmd-help-text" "$OUT/help-$cmd.out" "^Usage: vmxlab $cmd"
@@ -838,6 +838,70 @@ test_run_signals() {
 	fi
 }
 
+# --cycles on the scripted device (fakekvm.c charges each exit a fixed
+# cost at the next KVM_RUN: I/O 1500, EPT violation 2500).  If these fail,
+# a user gets no exit timing, or numbers that are not the device's.
+test_run_cycles() {
+	local f=$OUT/kvm-cyc
+	printf '%s\n' 'outs 0xe9 Hi' 'out 0x510 1 1' 'mmio-write 0xd0000010 4 1' \
+		'out 0xf4 1 0x22' > "$OUT/cyc.script"
+	run_kvm kvm-cyc vmxlab "$OUT/cyc.script" --cycles "$OUT/hlt.bin"
+	expect_exit run-cycles/exit-status 34 kvm-cyc
+	expect_line run-cycles/turned-on "$f.log" "vcpu0 exit cycles on"
+	expect_line run-cycles/header-pending "$f.err" \
+		"exit cycles (host TSC, VM exit to next VM entry): on, IO_INSTRUCTION (30) pending"
+	# Three I/O exits, the last still pending: two timed.
+	expect_line run-cycles/io-mean "$f.err" "IO_INSTRUCTION (30): 2 exits, mean 1500 cycles, sum 3000"
+	expect_match run-cycles/io-bucket "$f.err" '^ +1024\.\.2047 +2 #{40}$'
+	expect_line run-cycles/ept-mean "$f.err" "EPT_VIOLATION (48): 1 exit, mean 2500 cycles, sum 2500"
+	expect_match run-cycles/ept-bucket "$f.err" '^ +2048\.\.4095 +1 #{40}$'
+	expect_count run-cycles/only-reasons-seen "$f.err" " cycles, sum " 2
+	run_kvm kvm-cyc2 vmxlab "$OUT/cyc.script" --cycles --vcpus 2 "$OUT/hlt.bin"
+	expect_line run-cycles/per-vcpu "$OUT/kvm-cyc2.err" "vcpu1:"
+	expect_line run-cycles/per-vcpu-indented "$OUT/kvm-cyc2.err" \
+		"  IO_INSTRUCTION (30): 2 exits, mean 1500 cycles, sum 3000"
+	# Off unless asked for.
+	run_kvm kvm-nocyc vmxlab "$OUT/cyc.script" "$OUT/hlt.bin"
+	expect_count run-cycles/off-by-default-quiet "$OUT/kvm-nocyc.err" "exit cycles" 0
+	expect_count run-cycles/off-by-default-not-set "$OUT/kvm-nocyc.log" "exit cycles" 0
+	run_kvm kvm-cyc-kvm kvm "$OUT/cyc.script" --cycles "$OUT/hlt.bin"
+	expect_exit run-cycles/kvm-refused 2 kvm-cyc-kvm
+	expect_line run-cycles/kvm-message "$OUT/kvm-cyc-kvm.err" \
+		"vmxlab: --cycles: /fakekvm/kvm is not vmxlab: it does not time exits"
+}
+
+# vmxlab stat on a debugfs tree made here ($VMXLAB_DEBUGFS): the counters
+# and the exit timing of vcpuN-cycles, parsed and printed.  If these fail,
+# stat shows a timing file as a vCPU, or misreads the histograms.
+test_stat() {
+	local d=$OUT/debugfs f=$OUT/stat.out
+	mkdir -p "$d/vm-42-1" "$d/vm-43-2"
+	printf 'CPUID 5\nHLT 1\nentries 6\nentry_failures 0\n' > "$d/vm-42-1/vcpu0"
+	printf '%s\n' 'state on' 'pending HLT (12)' \
+		'CPUID (10): count 5 sum 400 mean 80 buckets 6:4 7:1' > "$d/vm-42-1/vcpu0-cycles"
+	printf 'entries 0\nentry_failures 0\n' > "$d/vm-42-1/vcpu1"
+	printf 'state off\npending none\n' > "$d/vm-42-1/vcpu1-cycles"
+	printf 'entries 0\nentry_failures 0\n' > "$d/vm-43-2/vcpu0"
+	printf 'state on\nCPUID (10): count x\n' > "$d/vm-43-2/vcpu0-cycles"
+	VMXLAB_DEBUGFS=$d run stat stat
+	expect_exit stat/exit-0 0 stat
+	expect_count stat/one-header-per-vcpu "$f" " vcpu" 3
+	expect_line stat/counters "$f" "  CPUID 5"
+	expect_line stat/cycles-header "$f" \
+		"  exit cycles (host TSC, VM exit to next VM entry): on, HLT (12) pending"
+	expect_line stat/cycles-mean "$f" "  CPUID (10): 5 exits, mean 80 cycles, sum 400"
+	expect_match stat/cycles-bucket-6 "$f" '^ +64\.\.127 +4 #{40}$'
+	expect_match stat/cycles-bucket-7 "$f" '^ +128\.\.255 +1 #{10}$'
+	expect_line stat/cycles-off "$f" "  exit cycles (host TSC, VM exit to next VM entry): off"
+	expect_line stat/cycles-unparsable "$f" \
+		"  exit cycles: cannot parse $d/vm-43-2/vcpu0-cycles: 'CPUID (10): count x'"
+	mkdir -p "$OUT/debugfs-empty"
+	VMXLAB_DEBUGFS=$OUT/debugfs-empty run stat-empty stat
+	expect_line stat/no-vms "$OUT/stat-empty.out" "no VMs running"
+	VMXLAB_DEBUGFS=$OUT/no-such-dir run stat-missing stat
+	expect_exit stat/missing-exit-3 3 stat-missing
+}
+
 main() {
 	local p
 	rm -rf "$OUT"
@@ -864,12 +928,14 @@ main() {
 	test_run_help
 	test_run_setup
 	test_run_load
+	test_stat
 	if [ -f "$FAKE_KVM" ]; then
 		test_run_devices
 		test_run_ends
 		test_run_vcpus
 		test_run_signals
 		test_run_vmcs_write
+		test_run_cycles
 	else
 		fail run-kvm "$FAKE_KVM not built (make -C tools test builds it)"
 	fi

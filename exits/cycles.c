@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exit timing: per basic exit reason, a log2 histogram of the host TSC
+ * cycles from each VM exit to the vCPU's next VM entry (uapi.h,
+ * VMXLAB_SET_EXIT_CYCLES and VMXLAB_GET_EXIT_CYCLES).
+ *
+ * The run loop (exits/handlers.c) has a timed copy that reads the TSC
+ * right after the entry/exit stub returns and right before it is called
+ * again; the untimed copy, the default, has no trace of it.  Both run
+ * inside KVM_RUN, under the vCPU mutex, as do the ioctls here: the counts
+ * never change while an ioctl reads or clears them.  debugfs reads them
+ * without the mutex (vmx/debugfs.c).
+ *
+ * The host reads the TSC itself with RDTSC (SDM Vol. 3B, "Time-Stamp
+ * Counter"): the TSC offset changes only what the guest reads (Vol. 3C,
+ * "Changes to Instruction Behavior in VMX Non-Root Operation").
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <vmxlab/exits.h>
+#include "../vmx/vcpu.h"
+#include "../vmx/vmxlab.h"
+
+#define CYCLES_SIZE	(VMXLAB_MAX_EXIT_REASONS * sizeof(struct vmxlab_exit_cycles))
+
+/* At a VM entry (interrupts off): the pending exit's time is up. */
+void vcpu_cycles_charge(struct vmxlab_vcpu *vcpu, u64 entry_tsc)
+{
+	u32 basic = vcpu->cycles_pending;
+	struct vmxlab_exit_cycles *c;
+	s64 delta;
+
+	if (basic == VMXLAB_CYCLES_NONE)
+		return;
+	/* The thread may have moved to a CPU whose TSC is behind. */
+	delta = max_t(s64, entry_tsc - vcpu->cycles_exit_tsc, 0);
+	c = &vcpu->cycles[basic];
+	c->count++;
+	c->sum += delta;
+	c->buckets[vmx_cycles_bucket(delta)]++;
+	vcpu->cycles_pending = VMXLAB_CYCLES_NONE;
+}
+
+/*
+ * After the exit was dispatched (vcpu->exit_reason is set): time it from
+ * @exit_tsc.  A failed VM entry is no exit of a running guest, and a
+ * basic reason past the table is counted nowhere else either.
+ */
+void vcpu_cycles_exit(struct vmxlab_vcpu *vcpu, u64 exit_tsc)
+{
+	u32 reason = vcpu->exit_reason;
+	u32 basic = vmx_exit_basic_reason(reason);
+
+	if (vmx_exit_is_entry_failure(reason) || basic >= VMXLAB_MAX_EXIT_REASONS)
+		return;
+	vcpu->cycles_pending = basic;
+	vcpu->cycles_exit_tsc = exit_tsc;
+}
+
+/*
+ * VMXLAB_HC_EXIT_CYCLES and VMXLAB_HC_EXIT_CYCLES_BUCKET, for the VMCALL
+ * handler: VMXLAB_HC_ERROR for a bad argument or when timing was never on.
+ */
+u64 vcpu_cycles_hypercall(const struct vmxlab_vcpu *vcpu, u32 function, u32 reason,
+			  u32 bucket)
+{
+	if (!vcpu->cycles || reason >= VMXLAB_MAX_EXIT_REASONS)
+		return VMXLAB_HC_ERROR;
+	if (function == VMXLAB_HC_EXIT_CYCLES)
+		return vcpu->cycles[reason].sum;
+	if (bucket >= VMXLAB_CYCLES_BUCKETS)
+		return VMXLAB_HC_ERROR;
+	return vcpu->cycles[reason].buckets[bucket];
+}
+
+static void cycles_clear(struct vmxlab_vcpu *vcpu)
+{
+	memset(vcpu->cycles, 0, CYCLES_SIZE);
+}
+
+long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_cycles_control ctl;
+	struct vmxlab_exit_cycles *cycles;
+
+	if (copy_from_user(&ctl, argp, sizeof(ctl)))
+		return -EFAULT;
+	if ((ctl.flags & ~VMXLAB_CYCLES_ON) || ctl.pad ||
+	    memchr_inv(ctl.reserved, 0, sizeof(ctl.reserved)))
+		return -EINVAL;
+	vcpu->cycles_pending = VMXLAB_CYCLES_NONE;
+	if (!(ctl.flags & VMXLAB_CYCLES_ON)) {
+		vcpu->timing_exits = false;
+		return 0;
+	}
+	if (!vcpu->cycles) {
+		cycles = vzalloc(CYCLES_SIZE);
+		if (!cycles)
+			return -ENOMEM;
+		/* debugfs readers see the pointer only once the zeroes are there. */
+		smp_store_release(&vcpu->cycles, cycles);
+	} else {
+		cycles_clear(vcpu);
+	}
+	vcpu->timing_exits = true;
+	return 0;
+}
+
+long vcpu_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_cycles_read rd;
+	void __user *dst;
+	size_t bytes;
+
+	if (copy_from_user(&rd, argp, sizeof(rd)))
+		return -EFAULT;
+	if ((rd.flags & ~VMXLAB_CYCLES_CLEAR) ||
+	    memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
+		return -EINVAL;
+	rd.nreasons = min_t(u32, rd.nreasons, VMXLAB_MAX_EXIT_REASONS);
+	bytes = rd.nreasons * sizeof(struct vmxlab_exit_cycles);
+	dst = u64_to_user_ptr(rd.reasons);
+	if (vcpu->cycles ? copy_to_user(dst, vcpu->cycles, bytes) : clear_user(dst, bytes))
+		return -EFAULT;
+	rd.state = vcpu->timing_exits ? VMXLAB_CYCLES_ON : 0;
+	rd.pending_reason = vcpu->timing_exits ? vcpu->cycles_pending : VMXLAB_CYCLES_NONE;
+	if (copy_to_user(argp, &rd, sizeof(rd)))
+		return -EFAULT;
+	/* Only once the caller has the counts: a failed copy loses nothing. */
+	if ((rd.flags & VMXLAB_CYCLES_CLEAR) && vcpu->cycles)
+		cycles_clear(vcpu);
+	return 0;
+}
+
+void vcpu_cycles_free(struct vmxlab_vcpu *vcpu)
+{
+	vfree(vcpu->cycles);
+}

@@ -35,6 +35,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -839,21 +840,35 @@ static void bad_sequence(int sys)
 	test_run_touch(sys);
 }
 
+/*
+ * A VM whose slot 0 holds @code, and its vCPU 0; false (after reporting
+ * the check @setup as failed) when either cannot be made.
+ */
+static bool vm_with_vcpu(int sys, struct vm *vm, struct vcpu *v, const void *code,
+			 size_t len, const char *setup)
+{
+	int e = vm_create(sys, vm, code, len);
+
+	if (!e)
+		e = vcpu_create(sys, vm, 0, v);
+	if (!e)
+		return true;
+	report(0, setup, "%s", errname(e));
+	vm_destroy(vm);
+	return false;
+}
+
 /* Every ioctl on a VM or vCPU fd from a forked child: EIO. */
 static void test_fork(int sys)
 {
 	struct vm vm;
 	struct vcpu v;
 	struct kvm_regs regs;
-	int e, status;
+	int status;
 	pid_t pid;
 
-	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "fork-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "fork-setup"))
 		return;
-	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -886,12 +901,8 @@ static void test_unmapped_run(int sys)
 	long ret;
 	int e;
 
-	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "run-unmapped-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "run-unmapped-setup"))
 		return;
-	}
 	munmap(vm.mem, GUEST_MEM);
 	vm.mem = NULL;
 	alarm_in(5);
@@ -951,12 +962,8 @@ static void test_fail_entry(int sys)
 	long ret;
 	int e;
 
-	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "fail-entry-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "fail-entry-setup"))
 		return;
-	}
 	ioctl(v.fd, KVM_GET_SREGS, &sregs);
 	sregs.tr.type = 1;
 	e = call(v.fd, KVM_SET_SREGS, &sregs, &ret);
@@ -1073,12 +1080,8 @@ static void test_set_vmcs(int sys)
 	long ret;
 	int e;
 
-	e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "set-vmcs-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "set-vmcs-setup"))
 		return;
-	}
 	set_vmcs_arguments(v.fd);
 	pin = vmcs_field(v.fd, F_PIN_CONTROLS);
 	f = (struct vmxlab_vmcs_field){ .encoding = F_PIN_CONTROLS, .value = pin | 1u << 31 };
@@ -1124,12 +1127,8 @@ static void test_endless_loop(int sys)
 	long ret;
 	int e;
 
-	e = vm_create(sys, &vm, guest_spin, sizeof(guest_spin));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "spin-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (!vm_with_vcpu(sys, &vm, &v, guest_spin, sizeof(guest_spin), "spin-setup"))
 		return;
-	}
 	/* Stopped by SIGALRM within a second. */
 	t0 = now();
 	alarm_in(0.2);
@@ -1167,17 +1166,10 @@ static void test_close_while_running(int sys)
 	struct vcpu v;
 	struct runner r;
 	long users;
-	int e;
 
-	if (kvm_mode)
-		e = vm_create(sys, &vm, guest_exits, sizeof(guest_exits));
-	else
-		e = vm_create(sys, &vm, guest_spin, sizeof(guest_spin));
-	if (e || (e = vcpu_create(sys, &vm, 0, &v))) {
-		report(0, "close-vm-setup", "%s", errname(e));
-		vm_destroy(&vm);
+	if (kvm_mode ? !vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "close-vm-setup") :
+		       !vm_with_vcpu(sys, &vm, &v, guest_spin, sizeof(guest_spin), "close-vm-setup"))
 		return;
-	}
 	runner_start(&r, &v);
 	close(vm.fd);
 	vm.fd = -1;

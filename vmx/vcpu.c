@@ -220,6 +220,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_read_trace(vcpu, argp);
 	case VMXLAB_CHECK_ENTRY:
 		return vcpu_check_entry(vcpu, argp);
+	case VMXLAB_WATCH_RESUME:
+		return vcpu_watch_resume_ioctl(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -287,6 +289,7 @@ void vcpu_destroy(struct vmxlab_vcpu *vcpu)
 	struct vmxlab_vm *vm = vcpu->vm;
 
 	vmxlab_debugfs_remove(vcpu->debugfs);
+	vcpu_watch_release(vcpu);
 	vcpu_vmclear(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;

@@ -80,7 +80,6 @@ static void report_hit(struct vmxlab_vcpu *vcpu, u64 gpa, const struct vmx_ept_q
 	vcpu->watch.hit_pending = true;
 	vcpu->watch.hit_delivery = delivery;
 	vcpu->watch.hit_gpa = gpa;
-	vcpu->watch.hits++;
 }
 
 /*

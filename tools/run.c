@@ -132,6 +132,7 @@ static void run_usage(FILE *out)
 		"                   rip 0x.. [gla 0x..] -> allowed once|blocked\"; then\n"
 		"                   ACTION once (default) lets that one access happen, block\n"
 		"                   runs the instruction again, which hits again.  Up to %d\n"
+		"                   watches, ranges that do not overlap\n"
 		"  --watch-max N    end the run after N watch hits in all, with status %d\n"
 		"                   (default %d)\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"

@@ -138,7 +138,6 @@ struct vcpu_watch {
 	bool use_mtf;		/* stepping with the monitor trap flag, not TF */
 	bool guest_tf;		/* RFLAGS.TF was the guest's own before the step */
 	bool close_pending;	/* the stepped instruction completed by emulation */
-	u64 hits;
 };
 
 /* An INS/OUTS in progress: what its completion needs. */

@@ -181,8 +181,9 @@ int watch_hit(struct vcpu *vcpu)
 		return RUN_EXIT_WATCH_LIMIT;
 	}
 	if (ioctl(vcpu->fd, VMXLAB_WATCH_RESUME, &resume)) {
-		error_msg("VMXLAB_WATCH_RESUME (%s) at gpa 0x%llx failed: %s",
-			  action_names[action], (unsigned long long)hit->gpa, strerror(errno));
+		error_msg("VMXLAB_WATCH_RESUME (%s) at gpa 0x%llx failed: %s%s",
+			  action_names[action], (unsigned long long)hit->gpa, strerror(errno),
+			  errno == EOPNOTSUPP ? " (an access of event delivery cannot be allowed once)" : "");
 		vcpu->end = VCPU_FAILED;
 		return EXIT_FAILED;
 	}

@@ -9,7 +9,9 @@
 # BLOCK keeps the instruction from ever completing (the tool gives up
 # after --watch-max hits, all at the same RIP, and the guest prints
 # nothing); an instruction allowed once that faults gets its fault in the
-# guest, without vmxlab's TF; bad ioctl input gets its error code
+# guest, without vmxlab's TF; a read watch on a code page (execute-only)
+# catches data reads and the IDT read of an event's delivery, which cannot
+# be allowed once; bad ioctl input gets its error code
 # (progs/ept-watch-api.c).
 # Bochs 2.7 has no monitor trap flag, so this steps with RFLAGS.TF.
 # If this fails, a user watching guest memory misses accesses, sees wrong
@@ -104,6 +106,18 @@ sub fault-once/status "$([ "$rc" -eq 0 ] || echo "exit $rc: $(grep '^vmxlab:' /t
 sub fault-once/hits "$(expect_hits fault-once \
 	'watch: vcpu 0 read gpa 0x3000 rip 0x1020 -> allowed once')"
 sub fault-once/gp-reflected "$(grep -qx '#GP after the watched read, TF clear' /tmp/fault-once.out || echo "guest said '$(cat /tmp/fault-once.out)'")"
+
+# A read watch on the guest's code page leaves it execute-only: the code
+# runs, its data reads hit, and so does the IDT read of the #GP's delivery,
+# which cannot be allowed once (-EOPNOTSUPP): the tool says so and stops.
+watch delivery --mode protected --watch 0x1000:r:once /guests/watch-fault.bin
+sub delivery/status "$([ "$rc" -eq 1 ] || echo "exit $rc, want 1")"
+sub delivery/lidt-hit "$(head -n 1 /tmp/delivery.hits | grep -qxE 'watch: vcpu 0 read gpa 0x1[0-9a-f]{3} rip 0x1000 -> allowed once' ||
+	echo "first hit '$(head -n 1 /tmp/delivery.hits)', want the LIDT's read at rip 0x1000")"
+sub delivery/idt-hit "$(tail -n 1 /tmp/delivery.hits | grep -qxE 'watch: vcpu 0 read gpa 0x1[0-9a-f]{3} rip 0x1020 \(event delivery\) -> allowed once' ||
+	echo "last hit '$(tail -n 1 /tmp/delivery.hits)', want the IDT read delivering the #GP of rip 0x1020")"
+sub delivery/refused "$(grep -q 'VMXLAB_WATCH_RESUME (once) .*Operation not supported (an access of event delivery cannot be allowed once)' /tmp/delivery.err ||
+	echo "no EOPNOTSUPP message: $(grep '^vmxlab:' /tmp/delivery.err | head -n 1)")"
 
 # The three guests judged by their manifests (output, end, exits, registers).
 . /lib/vmxlab-guests.sh

@@ -205,13 +205,19 @@ static u64 *ept_find_slot(const struct ept *ept, u64 gpa, int *level)
 	}
 }
 
-/* @gpa's present PTE, or NULL. */
+/* A PTE that maps a page: present, or with every right revoked. */
+static bool ept_pte_mapped(u64 pte)
+{
+	return ept_present(pte) || (pte & EPT_ENTRY_REVOKED);
+}
+
+/* @gpa's mapping PTE, or NULL. */
 static u64 *ept_find_pte(const struct ept *ept, u64 gpa)
 {
 	int level;
 	u64 *slot = ept_find_slot(ept, gpa, &level);
 
-	if (level != EPT_LEVEL_PT || !ept_present(*slot))
+	if (level != EPT_LEVEL_PT || !ept_pte_mapped(*slot))
 		return NULL;
 	return slot;
 }
@@ -248,7 +254,7 @@ int ept_map_4k(struct ept *ept, u64 gpa, u64 hpa, u32 perms)
 		return -EINVAL;
 
 	slot = ept_find_slot(ept, gpa, &level);
-	if (ept_present(*slot))
+	if (ept_present(*slot) || (level == EPT_LEVEL_PT && ept_pte_mapped(*slot)))
 		return -EEXIST;
 
 	/* tables[0] is at level - 1, the last one is the PT. */
@@ -287,14 +293,16 @@ int ept_unmap_4k(struct ept *ept, u64 gpa, u64 *old_hpa)
 
 int ept_protect(struct ept *ept, u64 gpa, u32 perms)
 {
-	u64 *pte;
+	u64 *pte, entry;
 
-	if (!ept_gpa_ok(gpa) || !ept_perms_ok(ept, perms))
+	if (!ept_gpa_ok(gpa) || (perms && !ept_perms_ok(ept, perms)) ||
+	    (perms & ~EPT_RWX))
 		return -EINVAL;
 	pte = ept_find_pte(ept, gpa);
 	if (!pte)
 		return -ENOENT;
-	ept_write_entry(pte, (*pte & ~(u64)EPT_RWX) | perms);
+	entry = *pte & ~(u64)(EPT_RWX | EPT_ENTRY_REVOKED);
+	ept_write_entry(pte, entry | perms | (perms ? 0 : EPT_ENTRY_REVOKED));
 	return 0;
 }
 
@@ -311,7 +319,8 @@ int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms)
 		u64 entry = table[ept_index(gpa, level)];
 		u64 offset = ept_level_size(level) - 1;
 
-		if (!ept_present(entry))
+		if (!ept_present(entry) &&
+		    !(level == EPT_LEVEL_PT && (entry & EPT_ENTRY_REVOKED)))
 			return -ENOENT;
 		rights &= entry & EPT_RWX;
 		if (ept_is_leaf(entry, level)) {

@@ -138,6 +138,7 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 	struct vmxlab_memslot *slot = vm_find_slot(vm, gpa);
 	struct page ***chunk;
 	unsigned long index;
+	u32 perms;
 	int err;
 
 	if (!slot || slot->uaddr + ((gpa - slot->gpa) & PAGE_MASK) != uaddr ||
@@ -152,12 +153,19 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 	}
 	if ((*chunk)[index % SLOT_CHUNK_PAGES])
 		return -EEXIST;		/* another vCPU mapped it first */
+	/* Built from the start with what the EPT watches leave of the rights. */
+	perms = vm_watch_page_perms(vm, gpa, readonly ? EPT_READ | EPT_EXEC : EPT_RWX);
 	err = ept_map_4k(&vm->ept, gpa & PAGE_MASK, page_to_phys(page),
-			 readonly ? EPT_READ | EPT_EXEC : EPT_RWX);
+			 perms ? perms : EPT_READ);
 	if (err)
 		return err;
 	(*chunk)[index % SLOT_CHUNK_PAGES] = page;
 	vm->pinned_pages++;
+	if (!perms) {
+		/* A page every access is denied: mapped, but not present to the CPU. */
+		ept_protect(&vm->ept, gpa & PAGE_MASK, 0);
+		vm_invept_all(vm);
+	}
 	return 0;
 }
 

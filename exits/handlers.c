@@ -126,8 +126,12 @@ static int handle_nmi(struct vmxlab_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
 
+	/*
+	 * Exceptions exit only while an EPT watch steps an instruction
+	 * (exits/watch.c): handled there, with interrupts on.
+	 */
 	if (((info >> INTR_TYPE_SHIFT) & 7) != VMX_INTR_NMI)
-		return vmx_unexpected_exit(vcpu);
+		return vcpu->watch_stepping ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an
 	 * exit and NMIs stay blocked until the next IRET ("NMI Exiting"):
@@ -226,7 +230,8 @@ static int handle_vmcall(struct vmxlab_vcpu *vcpu)
 
 /* Basic exit reason -> handlers. */
 static const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
-	[VMX_EXIT_EXCEPTION_NMI]	= { .irqs_off = handle_nmi },
+	[VMX_EXIT_EXCEPTION_NMI]	= { .irqs_off = handle_nmi,
+					    .irqs_on = vcpu_watch_handle_exception },
 	[VMX_EXIT_EXTERNAL_INTERRUPT]	= { .irqs_off = handle_external_interrupt },
 	[VMX_EXIT_TRIPLE_FAULT]		= { .irqs_off = handle_triple_fault },
 	[VMX_EXIT_CPUID]		= { .irqs_off = handle_cpuid },
@@ -258,6 +263,7 @@ static const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 	[VMX_EXIT_EPT_MISCONFIG]	= { .irqs_off = handle_ept_misconfig },
 	[VMX_EXIT_PREEMPTION_TIMER]	= { .irqs_off = handle_preemption_timer },
 	[VMX_EXIT_XSETBV]		= { .irqs_off = handle_xsetbv },
+	[VMX_EXIT_MONITOR_TRAP_FLAG]	= { .irqs_on = vcpu_watch_handle_mtf },
 };
 
 /* An exit vmxlab has no handler for: tell user space, with the facts. */
@@ -272,6 +278,31 @@ int vmx_unexpected_exit(struct vmxlab_vcpu *vcpu)
 	run->internal.data[1] = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	run->internal.data[2] = vmcs_readl(VMCS_GUEST_RIP);
 	return EXIT_TO_USER;
+}
+
+/*
+ * While an EPT watch steps one instruction (exits/watch.c): the table's
+ * handling, and an instruction vmxlab emulates completes the step, which
+ * the outer loop then closes (with interrupts on: that takes INVEPT on
+ * every CPU).
+ */
+static noinline int handle_exit_stepping(struct vmxlab_vcpu *vcpu, u32 basic)
+{
+	const struct exit_handler *h = &exit_handlers[basic];
+	int action;
+
+	if (h->irqs_off)
+		action = h->irqs_off(vcpu);
+	else
+		action = h->irqs_on ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
+	if (vcpu_watch_exit_completes_step(basic)) {
+		vcpu->watch.close_pending = true;
+		if (action == EXIT_RESUME)
+			action = EXIT_IRQS_ON;
+	} else {
+		vcpu_watch_exit_before_step(vcpu);
+	}
+	return action;
 }
 
 static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
@@ -291,6 +322,8 @@ static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 		return vmx_unexpected_exit(vcpu);
 	}
 	vcpu->info->exits[basic]++;
+	if (unlikely(vcpu->watch_stepping))
+		return handle_exit_stepping(vcpu, basic);
 	/*
 	 * The table's CPUID handler, called directly: guests take CPUID
 	 * exits in tight loops, and the direct call saves the indirect one.

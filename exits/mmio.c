@@ -173,6 +173,11 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	int ret;
 
 	vmx_decode_ept_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
+	/* An access an EPT watch denies goes to user space, not executed (exits/watch.c). */
+	if (vcpu_watch_hit(vcpu, gpa, &q)) {
+		reinject_interrupted_event();
+		return EXIT_TO_USER;
+	}
 	ret = vm_ept_fault(vcpu->vm, gpa, q.write);
 	if (ret < 0)
 		return ret;

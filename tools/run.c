@@ -49,6 +49,9 @@ struct run_options {
 	const char *exit_trace;
 	bool cycles;
 	bool dump_setup;
+	struct watch_opt watches[WATCHES_MAX];
+	unsigned int nr_watches;
+	unsigned int watch_max;
 };
 
 static void run_usage(FILE *out)
@@ -58,6 +61,7 @@ static void run_usage(FILE *out)
 		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
 		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE] [--cycles]\n"
 		"                  [--vmcs-write FIELD=VALUE]...\n"
+		"                  [--watch GPA[+LEN]:DENY[:once|:block]]... [--watch-max N]\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -138,6 +142,18 @@ static void run_usage(FILE *out)
 		"                   the end on stderr, per vCPU and basic exit reason, the\n"
 		"                   exits timed, their mean and a histogram in power-of-two\n"
 		"                   buckets; the last exit is \"pending\", not yet timed\n"
+		"  --watch GPA[+LEN]:DENY[:ACTION]\n"
+		"                   vmxlab only: an EPT watch on guest-physical GPA..GPA+LEN-1\n"
+		"                   (multiples of 4K; LEN default 4K; K/M suffixes) that\n"
+		"                   denies DENY, one or more of r (read), w (write), x\n"
+		"                   (execute); denying r denies w too.  Each access it\n"
+		"                   stops is a line on stderr, \"watch: vcpu N KIND gpa 0x..\n"
+		"                   rip 0x.. [gla 0x..] -> allowed once|blocked\"; then\n"
+		"                   ACTION once (default) lets that one access happen, block\n"
+		"                   runs the instruction again, which hits again.  Up to %d\n"
+		"                   watches, ranges that do not overlap\n"
+		"  --watch-max N    end the run after N watch hits in all, with status %d\n"
+		"                   (default %d)\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -154,9 +170,11 @@ static void run_usage(FILE *out)
 		"--timeout stopped it; 1 a failed entry (KVM_EXIT_FAIL_ENTRY), an internal\n"
 		"error, an exit the tool does not handle, or the tool failed (a triple\n"
 		"fault or an error of any vCPU ends every vCPU); 2 usage error; 3 device\n"
-		"missing, or not a KVM-API device; 4 VMX in use by another hypervisor.\n",
-		VMXLAB_DEVICE_PATH, VCPUS_MAX, VMXLAB_MAX_VMCS_WRITES, RUN_EXIT_SHUTDOWN,
-		RUN_EXIT_INTERRUPTED);
+		"missing, or not a KVM-API device; 4 VMX in use by another hypervisor;\n"
+		"%d --watch-max watch hits.\n",
+		VMXLAB_DEVICE_PATH, VCPUS_MAX, VMXLAB_MAX_VMCS_WRITES, WATCHES_MAX,
+		RUN_EXIT_WATCH_LIMIT, WATCH_MAX_DEFAULT, RUN_EXIT_SHUTDOWN,
+		RUN_EXIT_INTERRUPTED, RUN_EXIT_WATCH_LIMIT);
 }
 
 /* "1M", "640K", "65536": false if @s is not a size; huge ones saturate. */
@@ -262,8 +280,10 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "vmcs-diff", no_argument, NULL, 'W' },
 		{ "exit-trace", required_argument, NULL, 'X' },
-		{ "vmcs-write", required_argument, NULL, 'w' },
+		{ "vmcs-write", required_argument, NULL, 'Y' },
 		{ "cycles", no_argument, NULL, 'C' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "watch-max", required_argument, NULL, 'x' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -301,6 +321,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			opts->exit_trace = optarg;
 			break;
 		case 'w':
+			bad = watch_parse(opts->watches, &opts->nr_watches, optarg);
+			break;
+		case 'x':
+			bad = set_number("watch-max", optarg, 1, 1000000, &opts->watch_max);
+			break;
+		case 'Y':
 			bad = vmcs_write_parse(&opts->vmcs_writes, optarg);
 			break;
 		case 'C':
@@ -550,6 +576,8 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 	if (!status)
 		status = add_memory(vm);
 	if (!status)
+		status = watch_install(vm);
+	if (!status)
 		status = create_vcpus(vm, opts->no_cpuid);
 	if (status)
 		return status;
@@ -626,6 +654,9 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	vm->cycles = opts->cycles;
 	vm->timeout = opts->timeout;
 	vm->nr_vcpus = opts->vcpus;
+	memcpy(vm->watches, opts->watches, sizeof(vm->watches));
+	vm->nr_watches = opts->nr_watches;
+	vm->watch_max = opts->watch_max;
 	pthread_mutex_init(&vm->lock, NULL);
 	for (i = 0; i < VCPUS_MAX; i++) {
 		vm->vcpus[i].vm = vm;
@@ -653,6 +684,7 @@ int cmd_run(int argc, char **argv)
 		.mem_size = MEM_DEFAULT,
 		.mode = MODE_REAL,
 		.vcpus = 1,
+		.watch_max = WATCH_MAX_DEFAULT,
 	};
 	static struct vm vm;
 	int status;

@@ -39,6 +39,7 @@
 /* Run statuses beyond the tool's own (0..4, see vmxlab.h). */
 #define RUN_EXIT_SHUTDOWN	5	/* the guest triple-faulted */
 #define RUN_EXIT_INTERRUPTED	6	/* a signal or --timeout stopped it */
+#define RUN_EXIT_WATCH_LIMIT	7	/* --watch-max EPT watch hits */
 #define RUN_DEBUG_EXIT_MASK	0x7f	/* a debug exit's status: value & 0x7f */
 
 /* The ports the tool answers. */
@@ -58,6 +59,22 @@
 #define EXIT_REASONS		64
 
 #define VCPUS_MAX		8
+
+/* --watch (run_watch.c). */
+#define WATCHES_MAX		VMXLAB_MAX_EPT_WATCHES
+#define WATCH_MAX_DEFAULT	1000
+
+enum watch_action {
+	WATCH_ONCE,		/* allow each hit's access once */
+	WATCH_BLOCK,		/* keep blocking: the instruction hits again */
+};
+
+struct watch_opt {
+	uint64_t gpa;
+	uint64_t len;
+	uint32_t deny;		/* VMXLAB_WATCH_DENY_* */
+	enum watch_action action;
+};
 
 enum run_mode {
 	MODE_REAL,
@@ -100,6 +117,7 @@ struct vcpu {
 	int status;
 	unsigned long exits[EXIT_REASONS];
 	struct vmcs_snapshot *vmcs;	/* --vmcs-diff: at the last exit */
+	unsigned long watch_hits;	/* VMXLAB_EXIT_EPT_WATCH exits */
 	uint64_t trace_next;		/* --exit-trace: next record to print */
 };
 
@@ -133,6 +151,11 @@ struct vm {
 	unsigned long unanswered_reads;
 	unsigned long mmio_ignored_writes;
 	unsigned long mmio_unanswered_reads;
+	/* --watch */
+	struct watch_opt watches[WATCHES_MAX];
+	unsigned int nr_watches;
+	unsigned long watch_hits;
+	unsigned long watch_max;
 };
 
 /* The command (main.c's table). */
@@ -166,6 +189,12 @@ const char *kvm_exit_name(uint32_t reason);
 uint64_t vcpu_rip(const struct vcpu *vcpu);
 /* "VM entry failed, basic reason 33 (ENTRY_FAIL_GUEST_STATE)". */
 void describe_entry_failure(uint64_t reason, char *buf, size_t size);
+
+/* run_watch.c: --watch (vmxlab only). */
+/* Add one --watch ARG to @watches; 0, or -1 after a message. */
+int watch_parse(struct watch_opt *watches, unsigned int *count, const char *arg);
+int watch_install(struct vm *vm);			/* EXIT_OK or a status */
+int watch_hit(struct vcpu *vcpu);			/* handle_exit's answer */
 
 /* run_vmcs.c: --vmcs and --vmcs-diff (vmxlab only). */
 struct vmcs_snapshot {

@@ -42,6 +42,8 @@ static const char *const exit_names[] = {
 
 const char *kvm_exit_name(uint32_t reason)
 {
+	if (reason == VMXLAB_EXIT_EPT_WATCH)
+		return "VMXLAB_EXIT_EPT_WATCH";
 	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
 		return exit_names[reason];
 	return "an exit reason this tool does not know";
@@ -258,6 +260,8 @@ int handle_exit(struct vcpu *vcpu)
 {
 	uint32_t reason = vcpu->run->exit_reason;
 
+	if (reason == VMXLAB_EXIT_EPT_WATCH)
+		return watch_hit(vcpu);
 	vcpu->exits[reason < EXIT_REASONS ? reason : EXIT_REASONS - 1]++;
 	switch (reason) {
 	case KVM_EXIT_IO:

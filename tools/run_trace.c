@@ -171,6 +171,8 @@ static void trace_kvm_summary(const struct vm *vm)
 		fprintf(stderr, "%s %s %lu", sep, name, n);
 		sep = ",";
 	}
+	if (vm->watch_hits)
+		fprintf(stderr, "%s ept_watch %lu", sep, vm->watch_hits);
 	fprintf(stderr, "\n");
 }
 

@@ -330,6 +330,8 @@ static long run_loop(struct vmxlab_vcpu *vcpu)
 		action = run_batch(vcpu);
 		if (action == EXIT_DEFERRED)
 			action = vmx_handle_exit_deferred(vcpu);
+		if (unlikely(vcpu->watch_stepping))
+			action = vcpu_watch_after_exit(vcpu, action);
 		if (action == EXIT_TO_USER) {
 			vcpu_exit_to_user_info(vcpu);
 			return 0;
@@ -347,6 +349,7 @@ long vcpu_run(struct vmxlab_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	vcpu->host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ?
 			  xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	vcpu_watch_before_run(vcpu);
 	ret = vcpu_complete_pending(vcpu);
 	if (ret)
 		goto out;

@@ -226,6 +226,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_set_exit_cycles(vcpu, argp);
 	case VMXLAB_GET_EXIT_CYCLES:
 		return vcpu_get_exit_cycles(vcpu, argp);
+	case VMXLAB_WATCH_RESUME:
+		return vcpu_watch_resume_ioctl(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -295,6 +297,7 @@ void vcpu_destroy(struct vmxlab_vcpu *vcpu)
 
 	vmxlab_debugfs_remove(vcpu->debugfs);
 	vmxlab_debugfs_remove(vcpu->debugfs_cycles);
+	vcpu_watch_release(vcpu);
 	vcpu_vmclear(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;

@@ -26,6 +26,7 @@
 #include <asm/fpu/types.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/ept.h>
+#include <vmxlab/ept_watch.h>
 #include <vmxlab/mmio_decode.h>
 #include <vmxlab/uapi.h>
 #endif
@@ -105,6 +106,7 @@ struct vmxlab_vm {
 	u64 eptp;
 	struct dentry *debugfs;	/* vmxlab/vm-<pid>-<n>/ */
 	unsigned long pinned_pages;
+	struct ept_watch_set watch;	/* EPT watches (ept/watch_vm.c), under lock */
 };
 
 /*
@@ -121,6 +123,22 @@ enum vcpu_pending {
 	VCPU_PENDING_PIO_STRING_IN,	/* INS: data page -> guest memory, RDI/RCX, maybe RIP */
 	VCPU_PENDING_PIO_STRING_OUT,	/* REP OUTS: RSI/RCX, maybe RIP */
 	VCPU_PENDING_MMIO_READ,		/* MOV from MMIO: data -> register, RIP */
+};
+
+/*
+ * An EPT watch hit and the ALLOW_ONCE that may follow it (exits/watch.c).
+ * While `stepping`, this vCPU holds pages open (vm->watch grants) for one
+ * instruction, which runs with RFLAGS.TF set (or the monitor trap flag)
+ * so that its completion exits and closes them again.
+ */
+struct vcpu_watch {
+	bool hit_pending;	/* KVM_RUN returned a hit not resumed yet */
+	bool hit_delivery;	/* that hit came from event delivery */
+	u64 hit_gpa;
+	bool stepping;
+	bool use_mtf;		/* stepping with the monitor trap flag, not TF */
+	bool guest_tf;		/* RFLAGS.TF was the guest's own before the step */
+	bool close_pending;	/* the stepped instruction completed by emulation */
 };
 
 /* An INS/OUTS in progress: what its completion needs. */
@@ -146,6 +164,7 @@ struct vmxlab_vcpu {
 	u32 exit_reason;
 	bool tracing;		/* record every exit in trace_ring */
 	bool timing_exits;	/* exit cycles on: read once per inner loop (exits/cycles.c) */
+	bool watch_stepping;	/* an EPT watch ALLOW_ONCE is open: watch.stepping */
 
 	struct vmxlab_vm *vm;
 	u32 id;
@@ -198,6 +217,7 @@ struct vmxlab_vcpu {
 	/* VMXLAB_SET_VMCS changed a control: it lasts one KVM_RUN. */
 	bool controls_written;
 	bool controls_tried;
+	struct vcpu_watch watch;
 };
 
 static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)
@@ -304,6 +324,25 @@ int vm_slot_alloc_chunks(struct vmxlab_memslot *slot);
 void vm_slot_free_chunks(struct vmxlab_memslot *slot);
 void vm_invept_all(struct vmxlab_vm *vm);
 void vm_invept_here(struct vmxlab_vm *vm);
+
+/* ept/watch_vm.c */
+long vm_set_ept_watch(struct vmxlab_vm *vm, void __user *argp);
+u32 vm_watch_page_perms(struct vmxlab_vm *vm, u64 gpa, u32 base);
+u32 vm_watch_blocked_at(struct vmxlab_vm *vm, u64 gpa, u32 *deny);
+int vm_watch_grant(struct vmxlab_vm *vm, u32 owner, u64 gpa);
+void vm_watch_revoke(struct vmxlab_vm *vm, u32 owner);
+
+/* exits/watch.c */
+struct vmx_ept_qual;
+bool vcpu_watch_hit(struct vmxlab_vcpu *vcpu, u64 gpa, const struct vmx_ept_qual *q);
+long vcpu_watch_resume_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vcpu_watch_before_run(struct vmxlab_vcpu *vcpu);
+int vcpu_watch_after_exit(struct vmxlab_vcpu *vcpu, int action);
+bool vcpu_watch_exit_completes_step(u32 basic_reason);
+void vcpu_watch_exit_before_step(struct vmxlab_vcpu *vcpu);
+int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu);
+int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);
+void vcpu_watch_release(struct vmxlab_vcpu *vcpu);
 
 /* vmx/vpid.c-like helpers in vmx/run.c */
 int vmxlab_vpid_alloc(void);

@@ -217,6 +217,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vm_set_memory_region(vm, (void __user *)arg);
 	case KVM_CREATE_VCPU:
 		return vmxlab_create_vcpu(vm, arg);
+	case VMXLAB_SET_EPT_WATCH:
+		return vm_set_ept_watch(vm, (void __user *)arg);
 	case KVM_SET_TSS_ADDR:
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		/*

@@ -30,6 +30,13 @@
 #define EPT_ENTRY_ACCESSED	BIT_ULL(8)
 #define EPT_ENTRY_DIRTY		BIT_ULL(9)	/* leaf only */
 #define EPT_ADDR_MASK		0x000ffffffffff000ULL	/* bits 51:12 */
+/*
+ * vmxlab's own mark, in a bit the CPU ignores: a PTE whose access rights
+ * were all taken away (ept_protect() with perms 0) still maps its page.
+ * With bits 2:0 clear the entry is "not present" to the CPU, which then
+ * ignores every other bit ("EPT Translation Mechanism").
+ */
+#define EPT_ENTRY_REVOKED	BIT_ULL(52)
 
 /* EPT memory types (SDM Vol. 3A, "Memory Types"); 2, 3 and 7 are reserved. */
 #define EPT_MT_UC		0
@@ -105,7 +112,11 @@ int ept_unmap_4k(struct ept *ept, u64 gpa, u64 *old_hpa);
  * Either output may be NULL.
  */
 int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms);
-/* Change the permissions of the mapped page at @gpa.  -ENOENT, -EINVAL. */
+/*
+ * Change the permissions of the mapped page at @gpa.  -ENOENT, -EINVAL.
+ * Perms 0 revoke every access while the page stays mapped: the CPU sees a
+ * not-present entry, and ept_lookup() reports the page with perms 0.
+ */
 int ept_protect(struct ept *ept, u64 gpa, u32 perms);
 
 /* Tables in use, PML4 included, for reporting EPT memory. */

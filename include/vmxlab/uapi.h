@@ -377,6 +377,84 @@ struct vmxlab_cycles_read {
 #define VMXLAB_HC_EXIT_CYCLES_BUCKET	4	/* ECX = basic exit reason, EDX = bucket:
 						 * RAX = exits counted in that bucket */
 
+/*
+ * EPT watches (VM fd): take read, write or execute permission away from a
+ * guest-physical range, for every vCPU (SDM Vol. 3C, "EPT Violations").
+ * An access the watch denies does not happen: KVM_RUN returns with
+ * kvm_run.exit_reason = VMXLAB_EXIT_EPT_WATCH and the hit described in
+ * struct vmxlab_watch_hit, laid over kvm_run's exit union (its 256 bytes,
+ * kvm_run.padding; VMXLAB_WATCH_HIT() finds it).  The instruction has not
+ * executed: RIP is its own.  Then VMXLAB_WATCH_RESUME (vCPU fd) says how
+ * the next KVM_RUN goes on: BLOCK (the default, also when the ioctl is not
+ * called) runs the instruction again, which hits again unless user space
+ * changed RIP or the watch; ALLOW_ONCE lets this vCPU's next instruction
+ * make the access, and the watch applies again right after it.
+ *
+ * VMXLAB_SET_EPT_WATCH rules: gpa and size page-aligned, size > 0, the
+ * range below 2^48; deny is VMXLAB_WATCH_DENY_* bits, 0 removes the watch
+ * of exactly that range (-ENOENT if there is none).  A range equal to a
+ * watched one changes its deny mask; one that overlaps another watched
+ * range without being equal to it is refused (-EEXIST); at most
+ * VMXLAB_MAX_EPT_WATCHES ranges (-ENOSPC).  EPT cannot express "write but
+ * not read" ("EPT Misconfigurations"): denying read denies write too.
+ * Denying read but not execute leaves an execute-only page, which needs
+ * IA32_VMX_EPT_VPID_CAP bit 0 (-EOPNOTSUPP without it).
+ */
+#define VMXLAB_WATCH_DENY_READ		(1u << 0)
+#define VMXLAB_WATCH_DENY_WRITE		(1u << 1)
+#define VMXLAB_WATCH_DENY_EXEC		(1u << 2)
+#define VMXLAB_WATCH_DENY_ALL		0x7u
+#define VMXLAB_MAX_EPT_WATCHES		64
+
+struct vmxlab_ept_watch {
+	__u64 gpa;		/* in: first byte, 4 KiB-aligned */
+	__u64 size;		/* in: bytes, a multiple of 4 KiB, > 0 */
+	__u32 deny;		/* in: VMXLAB_WATCH_DENY_*; 0 removes the watch */
+	__u32 flags;		/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
+/*
+ * kvm_run.exit_reason for a watch hit: far above KVM's KVM_EXIT_* numbers,
+ * so a KVM client that never sets a watch never sees it.
+ */
+#define VMXLAB_EXIT_EPT_WATCH		0x766d0001u
+
+#define VMXLAB_WATCH_HIT_GLA_VALID	(1u << 0)	/* gla holds the guest-linear address */
+#define VMXLAB_WATCH_HIT_DELIVERY	(1u << 1)	/* the access delivered an event (IDT, stack) */
+#define VMXLAB_WATCH_HIT_STEPPING	(1u << 2)	/* an ALLOW_ONCE for this instruction is open */
+
+struct vmxlab_watch_hit {
+	__u64 gpa;		/* guest-physical address accessed */
+	__u64 gla;		/* guest-linear address (with HIT_GLA_VALID), else 0 */
+	__u64 rip;		/* RIP of the instruction that tried */
+	__u32 access;		/* what it tried: VMXLAB_WATCH_DENY_* bits (r, w, x) */
+	__u32 deny;		/* what the watch at gpa denies */
+	__u32 flags;		/* VMXLAB_WATCH_HIT_* */
+	__u32 vcpu;		/* the vCPU's id */
+	__u64 qualification;	/* the EPT violation's exit qualification */
+	__u64 reserved[2];
+};
+
+#define VMXLAB_WATCH_HIT(run)	((struct vmxlab_watch_hit *)(void *)(run)->padding)
+
+/*
+ * VMXLAB_WATCH_RESUME (vCPU fd), after a VMXLAB_EXIT_EPT_WATCH and before
+ * the next KVM_RUN: -ENOENT if the vCPU's last exit was not a watch hit or
+ * was resumed already.  ALLOW_ONCE: -EOPNOTSUPP for a hit during event
+ * delivery (flag HIT_DELIVERY); -ENOSPC when one instruction needs more
+ * than VMXLAB_WATCH_MAX_GRANTS pages allowed at once.
+ */
+#define VMXLAB_WATCH_BLOCK		0
+#define VMXLAB_WATCH_ALLOW_ONCE		1
+#define VMXLAB_WATCH_MAX_GRANTS		4
+
+struct vmxlab_watch_resume {
+	__u32 action;		/* in: VMXLAB_WATCH_BLOCK or VMXLAB_WATCH_ALLOW_ONCE */
+	__u32 flags;		/* in: must be zero */
+	__u64 reserved[2];	/* in: must be zero */
+};
+
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
@@ -390,5 +468,8 @@ struct vmxlab_cycles_read {
 #define VMXLAB_SET_VMCS		_IOW(VMXLAB_IO, 0x15, struct vmxlab_vmcs_write)
 #define VMXLAB_SET_EXIT_CYCLES	_IOW(VMXLAB_IO, 0x14, struct vmxlab_cycles_control)
 #define VMXLAB_GET_EXIT_CYCLES	_IOWR(VMXLAB_IO, 0x16, struct vmxlab_cycles_read)
+#define VMXLAB_WATCH_RESUME	_IOW(VMXLAB_IO, 0x18, struct vmxlab_watch_resume)
+/* VM fd. */
+#define VMXLAB_SET_EPT_WATCH	_IOW(VMXLAB_IO, 0x20, struct vmxlab_ept_watch)
 
 #endif /* VMXLAB_UAPI_H */

@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	srunner_add_suite(sr, cpuid_suite());
 	srunner_add_suite(sr, mmio_decode_suite());
 	srunner_add_suite(sr, guest_walk_suite());
+	srunner_add_suite(sr, ept_watch_suite());
 	srunner_add_suite(sr, entry_checks_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

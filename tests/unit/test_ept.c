@@ -438,9 +438,10 @@ START_TEST(protect_changes_perms)
 	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0xc000 | 0x30 | 0x1);
 	/* Write-only is refused and changes nothing. */
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_WRITE), -EINVAL);
-	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), -EINVAL);
+	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_READ | 0x8), -EINVAL);
 	ck_assert_int_eq(ept_lookup(&ept, 0x7000, NULL, &perms), 0);
 	ck_assert_uint_eq(perms, EPT_READ);
+	/* Perms 0 are allowed: protect_none_keeps_page_mapped. */
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_READ | EPT_WRITE), 0);
 	ck_assert_int_eq(ept_lookup(&ept, 0x7000, NULL, &perms), 0);
 	ck_assert_uint_eq(perms, EPT_READ | EPT_WRITE);
@@ -596,6 +597,41 @@ START_TEST(random_maps_no_exec_only)
 }
 END_TEST
 
+/* If it failed, a page under a deny-everything EPT watch would still be reachable, or would be lost (remapped twice, leaking its pin) once its rights come back. */
+START_TEST(protect_none_keeps_page_mapped)
+{
+	struct ept ept;
+	u64 hpa;
+	u32 perms;
+
+	ept_setup(&ept);
+	ck_assert_int_eq(ept_map_4k(&ept, 0x7000, 0x9000, EPT_RWX), 0);
+	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), 0);
+	/* Not present to the CPU: bits 2:0 clear. */
+	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT) & EPT_RWX, 0);
+	ck_assert(!ept_entry_misconfigured(raw_entry(&ept, 0x7000, EPT_LEVEL_PT),
+					   EPT_LEVEL_PT, 0));
+	/* Still vmxlab's mapping: found, not mappable again. */
+	ck_assert_int_eq(ept_lookup(&ept, 0x7000, &hpa, &perms), 0);
+	ck_assert_uint_eq(hpa, 0x9000);
+	ck_assert_uint_eq(perms, 0);
+	ck_assert_int_eq(ept_map_4k(&ept, 0x7000, 0xa000, EPT_RWX), -EEXIST);
+	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_READ | EPT_EXEC), 0);
+	ck_assert_int_eq(ept_lookup(&ept, 0x7000, &hpa, &perms), 0);
+	ck_assert_uint_eq(hpa, 0x9000);
+	ck_assert_uint_eq(perms, EPT_READ | EPT_EXEC);
+	/* The software mark is gone with the rights back: the entry is the usual one. */
+	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0x9000 | 0x30 | 0x5);
+	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), 0);
+	ck_assert_int_eq(ept_unmap_4k(&ept, 0x7000, &hpa), 0);
+	ck_assert_uint_eq(hpa, 0x9000);
+	ck_assert_int_eq(ept_lookup(&ept, 0x7000, NULL, NULL), -ENOENT);
+	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), -ENOENT);
+	ck_assert_int_eq(ept_protect(&ept, 0x8000, 0), -ENOENT);
+	ept_teardown(&ept);
+}
+END_TEST
+
 Suite *ept_suite(void)
 {
 	Suite *s = suite_create("ept");
@@ -612,6 +648,7 @@ Suite *ept_suite(void)
 	UNIT_ADD(s, "ept", double_map_eexist);
 	UNIT_ADD(s, "ept", unmap_then_lookup_enoent);
 	UNIT_ADD(s, "ept", protect_changes_perms);
+	UNIT_ADD(s, "ept", protect_none_keeps_page_mapped);
 	UNIT_ADD(s, "ept", alloc_failure_each_level);
 	UNIT_ADD(s, "ept", init_alloc_failure);
 	UNIT_ADD(s, "ept", table_count_512_pages_and_other_gib);

@@ -33,5 +33,6 @@ Suite *cpuid_suite(void);
 Suite *mmio_decode_suite(void);
 Suite *guest_walk_suite(void);
 Suite *entry_checks_suite(void);
+Suite *ept_watch_suite(void);
 
 #endif /* VMXLAB_TESTS_UNIT_H */

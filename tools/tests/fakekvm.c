@@ -16,9 +16,12 @@
  *   mmio-write GPA LEN VALUE, mmio-read GPA LEN (the data read is logged)
  *   hlt | shutdown | fail-entry REASON | internal SUBERROR WORD...
  *   exit N                   any exit reason number
+ *   watch GPA ACCESS RIP     an EPT watch hit (vmxlab's VMXLAB_EXIT_EPT_WATCH),
+ *                            ACCESS the VMXLAB_WATCH_DENY_* bits
  *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
  * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
- * per thing the tool told the device (registers set, data read back).
+ * per thing the tool told the device (registers set, data read back,
+ * EPT watches set and how each hit was resumed).
  *
  * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fakekvm/vmxlab): each VM exit
  * is charged at the next KVM_RUN with a fixed cost by reason (fake_cost()).
@@ -361,6 +364,22 @@ static void set_internal(struct fake_vcpu *v, char *args)
 		run->internal.data[run->internal.ndata++] = strtoull(tok, NULL, 0);
 }
 
+/* "GPA ACCESS RIP": a hit as vmxlab reports it, with a guest-linear address. */
+static void set_watch_hit(struct fake_vcpu *v, char *args)
+{
+	struct vmxlab_watch_hit *hit = VMXLAB_WATCH_HIT(v->run);
+
+	memset(hit, 0, sizeof(*hit));
+	hit->gpa = strtoull(fake_strtok(args, " "), NULL, 0);
+	hit->access = strtoul(fake_strtok(NULL, " "), NULL, 0);
+	hit->rip = strtoull(fake_strtok(NULL, " "), NULL, 0);
+	hit->gla = hit->gpa + 0x10000;
+	hit->flags = VMXLAB_WATCH_HIT_GLA_VALID;
+	hit->vcpu = v->id;
+	v->run->exit_reason = VMXLAB_EXIT_EPT_WATCH;
+	vmx_exit(v, 48, 0);
+}
+
 static int kvm_run(struct fake_vcpu *v)
 {
 	char buf[512], *line, *op, *args;
@@ -403,6 +422,8 @@ static int kvm_run(struct fake_vcpu *v)
 		v->run->exit_reason = strtoul(args, NULL, 0);
 	} else if (!strcmp(op, "block")) {
 		return block(v);
+	} else if (!strcmp(op, "watch")) {
+		set_watch_hit(v, args);
 	} else {
 		v->run->exit_reason = KVM_EXIT_HLT;
 		vmx_exit(v, 12, 0);
@@ -477,6 +498,13 @@ static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 		return set_cycles(v, arg);
 	case VMXLAB_GET_EXIT_CYCLES:
 		return get_cycles(v, arg);
+	case VMXLAB_WATCH_RESUME:
+		if (!is_vmxlab)
+			return fail(ENOTTY);
+		log_line("vcpu%d watch-resume %s", v->id,
+			 ((struct vmxlab_watch_resume *)arg)->action == VMXLAB_WATCH_ALLOW_ONCE ?
+			 "allow-once" : "block");
+		return 0;
 	default:
 		return fail(ENOTTY);
 	}
@@ -506,6 +534,13 @@ int ioctl(int fd, unsigned long request, ...)
 		return 0;
 	if (kind == FD_VM && request == KVM_CREATE_VCPU)
 		return create_vcpu((unsigned long)arg);
+	if (kind == FD_VM && request == VMXLAB_SET_EPT_WATCH && is_vmxlab) {
+		const struct vmxlab_ept_watch *w = arg;
+
+		log_line("watch gpa=0x%llx size=0x%llx deny=%u", (unsigned long long)w->gpa,
+			 (unsigned long long)w->size, w->deny);
+		return w->gpa & 0xfff ? fail(EINVAL) : 0;
+	}
 	if (kind != FD_NONE)
 		return fail(ENOTTY);
 	if (!real)

@@ -9,7 +9,7 @@
 # `make install-module`), /bin/vmxlab (tools/vmxlab-static, if
 # built), Debian's kvm modules for ABI under /kvm, the static programs of
 # progs/, the test guests of tests/guests (built by `make -C tests/guests`,
-# if built) under /guests, the tests under /tests and /etc/vmxlab.conf
+# if built, with their CPUID tables) under /guests, the tests under /tests and /etc/vmxlab.conf
 # saying which to run.
 set -euo pipefail
 
@@ -90,6 +90,8 @@ install_guests() {
 	mkdir -p "$root/guests"
 	if ls "$built"/*.bin > /dev/null 2>&1; then
 		cp "$built"/*.bin "$built"/*.manifest "$root/guests/"
+		# CPUID tables the manifests name (--cpuid-file /guests/NAME.cpuid).
+		! ls "$built"/*.cpuid > /dev/null 2>&1 || cp "$built"/*.cpuid "$root/guests/"
 	else
 		echo "build-initramfs: tests/guests not built: tests needing them will FAIL" >&2
 	fi

@@ -881,6 +881,13 @@ TABLE
 	expect_exit run-cpuid-file/with-no-cpuid-exit 2 cpuid-both
 	expect_match run-cpuid-file/with-no-cpuid-message "$OUT/cpuid-both.err" \
 		"--no-cpuid and --cpuid-file"
+	# The table the diff-cpuid guest runs with parses, every entry of it.
+	run_kvm cpuid-guest kvm "$OUT/hlt.script" --cpuid-file ../../tests/guests/diff-cpuid.cpuid \
+		"$OUT/hlt.bin"
+	expect_exit run-cpuid-file/guest-table-exit 0 cpuid-guest
+	expect_line run-cpuid-file/guest-table-entries "$OUT/cpuid-guest.log" "vcpu0 cpuid nent=9"
+	expect_line run-cpuid-file/guest-table-leaf1 "$OUT/cpuid-guest.log" \
+		"vcpu0 cpuid 0x1 0x0 0x0 0x306c3 0x800 0x1c982201 0x7808371"
 	expect_match run-cpuid-file/help "$OUT/run-help.out" "^  --cpuid-file FILE"
 	expect_match run-cpuid-file/help-format "$OUT/run-help.out" "function index flags eax ebx ecx edx"
 }

@@ -195,6 +195,7 @@ _start:
 	mov	%fs:(%esi), %eax
 	cmp	$0xcafe80ba, %eax
 	check	n_mmio_rw
+	mov	$BANK, %esi		/* check clobbered %si */
 	mov	$-1, %eax
 	movzbl	%fs:1(%esi), %eax
 	cmp	$0x80, %eax

@@ -48,7 +48,7 @@
  *   DCA (18): leaf 9 and PLATFORM_DCA_CAP; x2APIC (21): the x2APIC MSRs;
  *   TSC-deadline (24): IA32_TSC_DEADLINE;
  *   OSXSAVE (27): mirrors the guest's CR4, set at run time
- *   (cpuid_cache_set_osxsave()), never the host's.
+ *   (cpuid_cache_update()), never the host's.
  * Set: bit 31, "not used" by the SDM and used by every hypervisor to say
  * that the CPU is virtual.
  */
@@ -149,7 +149,6 @@
  * (3), which needs "enable XSAVES/XRSTORS" and IA32_XSS; XFD (4), its MSRs.
  */
 #define CPUID_D_1_EAX_KEEP	(B(0) | B(1) | B(2))
-#define CPUID_D_1_EAX_XSAVEC	B(1)
 
 /* Legacy region plus XSAVE header (SDM Vol. 1, "XSAVE Area"). */
 #define XSAVE_LEGACY_AND_HEADER	(512 + 64)
@@ -635,6 +634,10 @@ int cpuid_cache_set(struct cpuid_cache *c, const struct kvm_cpuid_entry2 *e,
 		c->entries[i] = e[i];
 	c->nent = nent;
 	cpuid_cache_index(c);
+	c->apic_offered = false;
+	for (i = 0; i < nent; i++)
+		if (e[i].function == 1 && (e[i].edx & CPUID_1_EDX_APIC))
+			c->apic_offered = true;
 	return 0;
 }
 
@@ -727,19 +730,76 @@ unsigned int cpuid_cache_maxphyaddr(const struct cpuid_cache *c)
 	return e && (e->edx & CPUID_1_EDX_PAE) ? 36 : 32;
 }
 
-void cpuid_cache_set_osxsave(struct cpuid_cache *c, bool cr4_osxsave)
+static void cpuid_assign_bit(u32 *reg, u32 bit, bool on)
 {
-	struct kvm_cpuid_entry2 *e;
+	if (on)
+		*reg |= bit;
+	else
+		*reg &= ~bit;
+}
+
+/*
+ * Bytes of an XSAVE area for the components of @xcr0: the legacy region
+ * and header, then each enabled component 2..63 where the host's leaf
+ * 0DH subleaf puts it (EBX: offset in the standard format; ECX[1]:
+ * 64-byte aligned in the compacted one; EAX: size).  SDM Vol. 1, "XSAVE
+ * Area" and "Compacted Form of the XSAVE Area".
+ */
+static u32 xsave_area_size(u64 xcr0, bool compacted, cpuid_host_fn host, void *ctx)
+{
+	u32 size = XSAVE_LEGACY_AND_HEADER, r[4];
 	unsigned int i;
 
-	for (i = 0; i < c->nent; i++) {
-		e = &c->entries[i];
-		if (e->function != 1)
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
 			continue;
-		if (cr4_osxsave && (e->ecx & CPUID_1_ECX_XSAVE))
-			e->ecx |= CPUID_1_ECX_OSXSAVE;
-		else
-			e->ecx &= ~CPUID_1_ECX_OSXSAVE;
-		cpuid_fast_fill(&c->basic[1], e);
+		r[0] = r[1] = r[2] = r[3] = 0;
+		host(ctx, 0xd, i, r);
+		if (compacted) {
+			if (r[CPUID_REG_ECX] & B(1))
+				size = (size + 63) & ~63u;
+			size += r[CPUID_REG_EAX];
+		} else if (r[CPUID_REG_EBX] + r[CPUID_REG_EAX] > size) {
+			size = r[CPUID_REG_EBX] + r[CPUID_REG_EAX];
+		}
 	}
+	return size;
+}
+
+static void update_entry(struct cpuid_cache *c, struct kvm_cpuid_entry2 *e,
+			 const struct cpuid_guest_state *s, cpuid_host_fn host, void *ctx)
+{
+	bool indexed = e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+
+	switch (e->function) {
+	case 1:
+		cpuid_assign_bit(&e->ecx, CPUID_1_ECX_OSXSAVE,
+			   s->cr4_osxsave && (e->ecx & CPUID_1_ECX_XSAVE));
+		cpuid_assign_bit(&e->edx, CPUID_1_EDX_APIC, s->apic_enabled && c->apic_offered);
+		break;
+	case 7:
+		if (!indexed || e->index == 0)
+			cpuid_assign_bit(&e->ecx, CPUID_7_0_ECX_OSPKE,
+				   s->cr4_pke && (e->ecx & CPUID_7_0_ECX_PKU));
+		break;
+	case 0xd:
+		if (!indexed || e->index == 0)
+			e->ebx = xsave_area_size(s->xcr0, false, host, ctx);
+		else if (e->index == 1 &&
+			 (e->eax & (CPUID_D_1_EAX_XSAVEC | CPUID_D_1_EAX_XSAVES)))
+			e->ebx = xsave_area_size(s->xcr0, true, host, ctx);
+		break;
+	default:
+		return;
+	}
+	cpuid_fast_fill(&c->basic[e->function], e);
+}
+
+void cpuid_cache_update(struct cpuid_cache *c, const struct cpuid_guest_state *s,
+			cpuid_host_fn host, void *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nent; i++)
+		update_entry(c, &c->entries[i], s, host, ctx);
 }

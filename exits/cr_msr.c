@@ -11,8 +11,12 @@
  * MSRs: the MSR bitmap makes every RDMSR and WRMSR exit ("MSR-Bitmap
  * Address"); the few MSRs a guest needs are emulated, any other raises
  * #GP, as on a CPU without that MSR.
+ *
+ * Some CPUID bits follow CR4, XCR0 and IA32_APIC_BASE: each change here
+ * refreshes them in the vCPU's table (vcpu_cpuid_update()).
  */
 #include <linux/types.h>
+#include <asm/apicdef.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/trapnr.h>
@@ -22,6 +26,28 @@
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
 #include "handlers.h"
+
+static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
+{
+	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
+}
+
+/*
+ * The CPUID bits that reflect CR4, XCR0 and IA32_APIC_BASE on a real CPU
+ * (cpuid_cache_update()), refreshed in the table whenever one of them or
+ * the table changes: the CPUID exit path answers from the table alone.
+ */
+void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu)
+{
+	struct cpuid_guest_state s = {
+		.cr4_osxsave = vcpu->cr4 & X86_CR4_OSXSAVE,
+		.cr4_pke = vcpu->cr4 & X86_CR4_PKE,
+		.apic_enabled = vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
+		.xcr0 = vcpu->xcr0,
+	};
+
+	cpuid_cache_update(vcpu->cpuid, &s, host_cpuid, NULL);
+}
 
 static int inject_gp(struct vmxlab_vcpu *vcpu)
 {
@@ -93,7 +119,8 @@ int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4)
 	vcpu->cr4 = cr4;
 	vmcs_writel(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_writel(VMCS_GUEST_CR4, vmcs_cr4_hw_bits(cr4));
-	cpuid_cache_set_osxsave(vcpu->cpuid, cr4 & X86_CR4_OSXSAVE);
+	if ((cr4 ^ old) & (X86_CR4_OSXSAVE | X86_CR4_PKE))
+		vcpu_cpuid_update(vcpu);
 	if ((cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE |
 			   X86_CR4_PCIDE | X86_CR4_SMEP))
 		vcpu_flush_guest_tlb(vcpu);
@@ -205,9 +232,42 @@ static int read_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value)
 	case MSR_IA32_TSC:
 		*value = rdtsc() + vcpu->tsc_offset;
 		return 0;
+	case MSR_IA32_APICBASE:
+		*value = vcpu->apic_base;
+		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * IA32_APIC_BASE (SDM Vol. 3A, "Local APIC Status and Location" and
+ * "x2APIC State Transitions"): bits 0-7 and 9 are reserved, so are the
+ * base's bits at and above MAXPHYADDR, and EXTD (bit 10) without x2APIC
+ * in the guest's CPUID; EXTD without EN is invalid, and so are going from
+ * x2APIC mode straight to xAPIC mode and from disabled straight to x2APIC
+ * mode.  vmxlab emulates no APIC (as KVM without an in-kernel irqchip):
+ * the MSR holds the value and the enable bit drives CPUID.01H:EDX.APIC.
+ */
+static bool apic_base_valid(struct vmxlab_vcpu *vcpu, u64 value)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_cache_find(vcpu->cpuid, 1, 0);
+	/* A table may say anything in 80000008H: keep MAXPHYADDR architectural. */
+	unsigned int bits = clamp(cpuid_cache_maxphyaddr(vcpu->cpuid), 32u, 52u);
+	u64 base = GENMASK_ULL(bits - 1, 12);
+	u64 allowed = MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE | base;
+	u64 modes = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
+	u64 old = vcpu->apic_base & modes, new = value & modes;
+
+	if (e && (e->ecx & CPUID_1_ECX_X2APIC))
+		allowed |= X2APIC_ENABLE;
+	if (value & ~allowed)
+		return false;
+	if (new == X2APIC_ENABLE)
+		return false;
+	if (old == modes && new == MSR_IA32_APICBASE_ENABLE)
+		return false;
+	return !(old == 0 && new == modes);
 }
 
 static int write_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value)
@@ -238,6 +298,12 @@ static int write_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value)
 	case MSR_IA32_TSC:
 		vcpu->tsc_offset = value - rdtsc();
 		vmcs_write64(VMCS_TSC_OFFSET, vcpu->tsc_offset);
+		return 0;
+	case MSR_IA32_APICBASE:
+		if (!apic_base_valid(vcpu, value))
+			return -EINVAL;
+		vcpu->apic_base = value;
+		vcpu_cpuid_update(vcpu);
 		return 0;
 	default:
 		return -EINVAL;
@@ -306,6 +372,7 @@ int handle_xsetbv(struct vmxlab_vcpu *vcpu)
 	    (value & ~xcr0_allowed(vcpu)))
 		return inject_gp(vcpu);
 	vcpu->xcr0 = value;
+	vcpu_cpuid_update(vcpu);	/* CPUID.(0DH,0):EBX, the XSAVE area's size */
 	vcpu_skip_instruction(vcpu);
 	return EXIT_IRQS_ON;
 }

@@ -42,6 +42,8 @@ struct run_options {
 	unsigned int timeout;
 	bool trace;
 	bool no_cpuid;
+	const char *cpuid_file;
+	struct kvm_cpuid2 *cpuid_table;	/* --cpuid-file's, read before the device is opened */
 	bool migrate;
 	bool vmcs;
 	bool vmcs_diff;
@@ -58,7 +60,8 @@ static void run_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: vmxlab run [--device PATH] [--mode MODE] [--mem SIZE] [--vcpus N]\n"
-		"                  [--trace] [--timeout SECONDS] [--migrate] [--no-cpuid]\n"
+		"                  [--trace] [--timeout SECONDS] [--migrate]\n"
+		"                  [--no-cpuid | --cpuid-file FILE]\n"
 		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE] [--cycles]\n"
 		"                  [--vmcs-write FIELD=VALUE]...\n"
 		"                  [--watch GPA[+LEN]:DENY[:once|:block]]... [--watch-max N]\n"
@@ -159,6 +162,19 @@ static void run_usage(FILE *out)
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
 		"                   device's KVM_GET_SUPPORTED_CPUID); KVM then answers\n"
 		"                   every CPUID leaf with zeros\n"
+		"  --cpuid-file FILE  give every vCPU exactly the CPUID table of FILE\n"
+		"                   (KVM_SET_CPUID2) instead of the device's supported\n"
+		"                   one, e.g. the same table on /dev/vmxlab and /dev/kvm.\n"
+		"                   One entry a line, as struct kvm_cpuid_entry2:\n"
+		"                     function index flags eax ebx ecx edx\n"
+		"                   numbers in decimal or 0x hex, '#' starts a comment;\n"
+		"                   flags 1 (KVM_CPUID_FLAG_SIGNIFCANT_INDEX: index\n"
+		"                   selects the subleaf), 2 and 4 (stateful, ignored);\n"
+		"                   an index needs flag 1; two entries for the same\n"
+		"                   function and index, or more than %d, are errors.\n"
+		"                   The device still keeps the bits the SDM makes\n"
+		"                   dynamic (OSXSAVE, OSPKE, APIC, XSAVE sizes) in step\n"
+		"                   with the guest's CR4, XCR0 and IA32_APIC_BASE\n"
 		"  -h, --help       this help\n"
 		"\n"
 		"SIGINT, SIGTERM and SIGALRM stop a running guest (KVM_EXIT_INTR).\n"
@@ -173,7 +189,7 @@ static void run_usage(FILE *out)
 		"missing, or not a KVM-API device; 4 VMX in use by another hypervisor;\n"
 		"%d --watch-max watch hits.\n",
 		VMXLAB_DEVICE_PATH, VCPUS_MAX, VMXLAB_MAX_VMCS_WRITES, WATCHES_MAX,
-		RUN_EXIT_WATCH_LIMIT, WATCH_MAX_DEFAULT, RUN_EXIT_SHUTDOWN,
+		RUN_EXIT_WATCH_LIMIT, WATCH_MAX_DEFAULT, CPUID_FILE_MAX, RUN_EXIT_SHUTDOWN,
 		RUN_EXIT_INTERRUPTED, RUN_EXIT_WATCH_LIMIT);
 }
 
@@ -257,6 +273,10 @@ static int set_number(const char *name, const char *arg, unsigned int min,
 /* Options that only make sense together; -1 if they are fine. */
 static int check_options(const struct run_options *opts)
 {
+	if (opts->no_cpuid && opts->cpuid_file) {
+		error_msg("run: --no-cpuid and --cpuid-file: give the vCPUs no table or that one, not both");
+		return usage_hint("run");
+	}
 	if (opts->mode != MODE_REAL && opts->mem_size < MEM_MIN_TABLES) {
 		error_msg("run: --mode %s needs --mem 128K or more (the tool's tables take the top 64K)",
 			  mode_name(opts->mode));
@@ -277,11 +297,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "trace", no_argument, NULL, 't' },
 		{ "migrate", no_argument, NULL, 'g' },
 		{ "no-cpuid", no_argument, NULL, 'c' },
+		{ "cpuid-file", required_argument, NULL, 'C' },
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "vmcs-diff", no_argument, NULL, 'W' },
 		{ "exit-trace", required_argument, NULL, 'X' },
 		{ "vmcs-write", required_argument, NULL, 'Y' },
-		{ "cycles", no_argument, NULL, 'C' },
+		{ "cycles", no_argument, NULL, 'Z' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "watch-max", required_argument, NULL, 'x' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
@@ -329,7 +350,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		case 'Y':
 			bad = vmcs_write_parse(&opts->vmcs_writes, optarg);
 			break;
-		case 'C':
+		case 'Z':
 			opts->cycles = true;
 			break;
 		case 'g':
@@ -337,6 +358,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'c':
 			opts->no_cpuid = true;
+			break;
+		case 'C':
+			opts->cpuid_file = optarg;
 			break;
 		case 'D':
 			opts->dump_setup = true;
@@ -529,7 +553,7 @@ static int create_vcpu(struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid)
 	return status;
 }
 
-static int create_vcpus(struct vm *vm, bool no_cpuid)
+static int create_vcpus(struct vm *vm, const struct run_options *opts)
 {
 	struct kvm_cpuid2 *cpuid = NULL;
 	int size, status = EXIT_OK;
@@ -542,13 +566,13 @@ static int create_vcpus(struct vm *vm, bool no_cpuid)
 		return EXIT_FAILED;
 	}
 	vm->run_size = size;
-	if (!no_cpuid) {
+	if (!opts->no_cpuid && !opts->cpuid_table) {
 		cpuid = get_cpuid(vm);
 		if (!cpuid)
 			return EXIT_FAILED;
 	}
 	for (i = 0; i < vm->nr_vcpus && !status; i++)
-		status = create_vcpu(&vm->vcpus[i], cpuid);
+		status = create_vcpu(&vm->vcpus[i], cpuid ? cpuid : opts->cpuid_table);
 	free(cpuid);
 	return status;
 }
@@ -578,7 +602,7 @@ static int setup_and_run(struct vm *vm, const struct run_options *opts)
 	if (!status)
 		status = watch_install(vm);
 	if (!status)
-		status = create_vcpus(vm, opts->no_cpuid);
+		status = create_vcpus(vm, opts);
 	if (status)
 		return status;
 	if (vm->vmcs_diff && !vm->vcpus[0].info) {
@@ -692,6 +716,11 @@ int cmd_run(int argc, char **argv)
 	status = parse_run_options(argc, argv, &opts);
 	if (status >= 0)
 		return status;
+	if (opts.cpuid_file) {
+		opts.cpuid_table = cpuid_file_load(opts.cpuid_file);
+		if (!opts.cpuid_table)
+			return EXIT_USAGE;
+	}
 	/* The guest's bytes show as they come, even if it never ends. */
 	setvbuf(stdout, NULL, _IONBF, 0);
 	init_vm(&vm, &opts);
@@ -714,6 +743,7 @@ int cmd_run(int argc, char **argv)
 	else if (!status)
 		status = setup_and_run(&vm, &opts);
 	destroy_vm(&vm);
+	free(opts.cpuid_table);
 	if (vm.exit_trace && vm.exit_trace != stderr && fclose(vm.exit_trace)) {
 		error_msg("--exit-trace: writing %s: %s", opts.exit_trace, strerror(errno));
 		status = status ? status : EXIT_FAILED;

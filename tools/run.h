@@ -164,6 +164,13 @@ int cmd_run(int argc, char **argv);
 /* run_load.c: read @path into guest memory; EXIT_OK or a status. */
 int load_guest(struct vm *vm, const char *path);
 
+/*
+ * run_cpuid.c: the CPUID table of --cpuid-file @path (format there and in
+ * `vmxlab run --help`); NULL after saying what is wrong, with the line.
+ */
+#define CPUID_FILE_MAX		256	/* KVM_SET_CPUID2's limit (KVM_MAX_CPUID_ENTRIES) */
+struct kvm_cpuid2 *cpuid_file_load(const char *path);
+
 /* run_setup.c */
 const char *mode_name(enum run_mode mode);
 /* First byte of the tool's reserved region (mem_size in real mode). */

@@ -315,6 +315,7 @@ static void init_guest_state(struct vmxlab_vcpu *vcpu)
 	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	vcpu_cpuid_update(vcpu);
 }
 
 /* Called with the vCPU loaded, once, right after its VMCS was made current. */
@@ -500,13 +501,13 @@ int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, sregs->idt.limit);
 	vmcs_writel(VMCS_GUEST_CR3, sregs->cr3);
 	vcpu_write_cr4(vcpu, sregs->cr4);
-	cpuid_cache_set_osxsave(vcpu->cpuid, sregs->cr4 & X86_CR4_OSXSAVE);
 	cr0 = sregs->cr0;
 	vcpu_write_cr0(vcpu, cr0);
 	vmcs_set_efer(vcpu, sregs->efer);
 	vcpu->regs.cr2 = sregs->cr2;
 	vcpu->cr8 = sregs->cr8;
 	vcpu->apic_base = sregs->apic_base;
+	vcpu_cpuid_update(vcpu);	/* CR4 and the APIC enable bit may have changed */
 	vcpu_flush_guest_tlb(vcpu);
 	return vmcs_load_pdptes(vcpu) ? -EINVAL : 0;
 }

@@ -281,28 +281,31 @@ static void refresh_host_state(struct vmxlab_vcpu *vcpu)
 	}
 }
 
-/* XCR0 is not switched by VMX: the guest's is loaded only while it runs. */
-static void load_guest_xcr0(struct vmxlab_vcpu *vcpu)
+/*
+ * XCR0 is not switched by VMX: the guest's is loaded only while it runs.
+ * Returns whether it was, which decides alone whether the host's goes
+ * back: the guest's XSETBV changes vcpu->xcr0 in between (and may set it
+ * to the host's value while the CPU still holds the old guest value).
+ */
+static bool load_guest_xcr0(struct vmxlab_vcpu *vcpu)
 {
-	if ((vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != vcpu->host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-}
-
-static void load_host_xcr0(struct vmxlab_vcpu *vcpu)
-{
-	if ((vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != vcpu->host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);
+	if (!(vcpu->cr4 & X86_CR4_OSXSAVE) || vcpu->xcr0 == vcpu->host_xcr0)
+		return false;
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	return true;
 }
 
 static int run_batch(struct vmxlab_vcpu *vcpu)
 {
+	bool guest_xcr0;
 	int action;
 
 	local_irq_disable();
 	refresh_host_state(vcpu);
-	load_guest_xcr0(vcpu);
+	guest_xcr0 = load_guest_xcr0(vcpu);
 	action = vmx_run_irqs_off(vcpu);
-	load_host_xcr0(vcpu);
+	if (guest_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);
 	if (unlikely(hw_breakpoint_active()))
 		hw_breakpoint_restore();
 	local_irq_enable();

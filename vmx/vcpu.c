@@ -177,6 +177,8 @@ static long vcpu_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
 		return PTR_ERR(entries);
 	err = cpuid_cache_set(vcpu->cpuid, entries, header.nent);
 	kvfree(entries);
+	if (!err)
+		vcpu_cpuid_update(vcpu);	/* the dynamic bits as the vCPU stands */
 	return err;
 }
 

@@ -312,6 +312,7 @@ void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu);
 int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
 int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
+void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu);
 int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len);
 int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, unsigned int len);
 

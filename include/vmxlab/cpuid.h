@@ -41,10 +41,16 @@
 /* The register order of regs[4] everywhere in this header. */
 enum { CPUID_REG_EAX, CPUID_REG_EBX, CPUID_REG_ECX, CPUID_REG_EDX };
 
-/* Feature bits the module asks about (SDM Vol. 2A, Table 3-10, 3-11). */
+/* Feature bits the module asks about (SDM Vol. 2A, Table 3-10, 3-11, 3-8). */
+#define CPUID_1_ECX_X2APIC	(1u << 21)
 #define CPUID_1_ECX_XSAVE	(1u << 26)
 #define CPUID_1_ECX_OSXSAVE	(1u << 27)
 #define CPUID_1_EDX_PAE		(1u << 6)
+#define CPUID_1_EDX_APIC	(1u << 9)
+#define CPUID_7_0_ECX_PKU	(1u << 3)
+#define CPUID_7_0_ECX_OSPKE	(1u << 4)
+#define CPUID_D_1_EAX_XSAVEC	(1u << 1)
+#define CPUID_D_1_EAX_XSAVES	(1u << 3)
 
 /* XCR0 state components a vmxlab guest may enable: x87, SSE, AVX (SDM Vol. 1, 13.1). */
 #define CPUID_XCR0_X87		BIT_ULL(0)
@@ -107,6 +113,7 @@ struct cpuid_cache {
 	bool intel;		/* leaf 0 says "GenuineIntel": the out-of-range rule applies */
 	unsigned int nent;
 	u32 answer[4];		/* cpuid_cache_answer()'s slow-path result */
+	bool apic_offered;	/* the table as set had CPUID.01H:EDX.APIC */
 	struct kvm_cpuid_entry2 entries[CPUID_MAX_ENTRIES];
 };
 
@@ -199,11 +206,33 @@ bool cpuid_cache_has_xsave(const struct cpuid_cache *c);
  */
 unsigned int cpuid_cache_maxphyaddr(const struct cpuid_cache *c);
 
+/* The guest state that some CPUID bits reflect on a real CPU. */
+struct cpuid_guest_state {
+	bool cr4_osxsave;	/* CR4.OSXSAVE */
+	bool cr4_pke;		/* CR4.PKE */
+	bool apic_enabled;	/* IA32_APIC_BASE[11], the APIC global enable */
+	u64 xcr0;		/* XCR0 (IA32_XSS is always 0 under vmxlab) */
+};
+
 /*
- * CPUID.01H:ECX.OSXSAVE[bit 27] mirrors the guest's CR4.OSXSAVE (SDM
- * Vol. 2A, Table 3-10): call on every change of the guest's CR4.OSXSAVE
- * and after cpuid_cache_set().  Sets the bit only if the guest has XSAVE.
+ * Bring the dynamic bits of the table in step with @s, as a real CPU
+ * reports them (SDM Vol. 2A, "CPUID--CPU Identification"):
+ *   CPUID.01H:ECX.OSXSAVE[27] = CR4.OSXSAVE, if the table offers XSAVE;
+ *   CPUID.01H:EDX.APIC[9] = IA32_APIC_BASE[11], if the table as set offered
+ *     the APIC (SDM Vol. 3A, "Enabling or Disabling the Local APIC": a
+ *     disabled APIC clears the CPUID flag);
+ *   CPUID.(07H,0):ECX.OSPKE[4] = CR4.PKE, if the table offers PKU;
+ *   CPUID.(0DH,0):EBX = the size of the XSAVE area (standard format) for
+ *     the components enabled in XCR0;
+ *   CPUID.(0DH,1):EBX = the size in the compacted format for XCR0 |
+ *     IA32_XSS, if the table offers XSAVEC or XSAVES.
+ * The sizes come from the host's leaf 0DH subleaves (@host): the guest's
+ * XSAVE runs on the host CPU and writes its layout, whatever the table
+ * says.  Every other bit stays as the table has it.  Call after
+ * cpuid_cache_set() and on every change of one of those registers: the
+ * CPUID exit path then answers from the table with no fix-up of its own.
  */
-void cpuid_cache_set_osxsave(struct cpuid_cache *c, bool cr4_osxsave);
+void cpuid_cache_update(struct cpuid_cache *c, const struct cpuid_guest_state *s,
+			cpuid_host_fn host, void *ctx);
 
 #endif /* VMXLAB_CPUID_H */

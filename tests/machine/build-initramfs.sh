@@ -9,7 +9,7 @@
 # `make install-module`), /bin/vmxlab (tools/vmxlab-static, if
 # built), Debian's kvm modules for ABI under /kvm, the static programs of
 # progs/, the test guests of tests/guests (built by `make -C tests/guests`,
-# if built) under /guests, the tests under /tests and /etc/vmxlab.conf
+# if built, with their CPUID tables) under /guests, the tests under /tests and /etc/vmxlab.conf
 # saying which to run.
 set -euo pipefail
 
@@ -97,6 +97,8 @@ install_guests() {
 				echo "build-initramfs: $name.bin not built" >&2
 			[ ! -f "${src%.S}.manifest" ] || cp "$built/$name.manifest" "$root/guests/"
 		done
+		# CPUID tables the manifests name (--cpuid-file /guests/NAME.cpuid).
+		! ls "$built"/*.cpuid > /dev/null 2>&1 || cp "$built"/*.cpuid "$root/guests/"
 	else
 		echo "build-initramfs: tests/guests not built: tests needing them will FAIL" >&2
 	fi

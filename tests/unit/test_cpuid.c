@@ -589,6 +589,95 @@ START_TEST(cache_topology_past_last_level)
 }
 END_TEST
 
+static struct fake_host update_host;
+
+/* cpuid_cache_update() with that guest state, the fake Haswell as the host. */
+static void update(bool osxsave, bool pke, bool apic, u64 xcr0)
+{
+	struct cpuid_guest_state st = {
+		.cr4_osxsave = osxsave, .cr4_pke = pke, .apic_enabled = apic, .xcr0 = xcr0,
+	};
+
+	update_host = haswell_host();
+	cpuid_cache_update(&cache, &st, fake_cpuid, &update_host);
+}
+
+/*
+ * A table as a VMM might write it, with the dynamic bits set "wrong" on
+ * purpose: the answers follow the guest's CR4, XCR0 and APIC enable bit,
+ * not the table (SDM Vol. 2A, CPUID), and nothing else changes.
+ */
+START_TEST(cache_dynamic_bits)
+{
+	const u32 ecx1 = CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | 0x201;
+	const u32 edx1 = CPUID_1_EDX_APIC | CPUID_1_EDX_PAE;
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 0, .eax = 0xd, .ebx = CPUID_INTEL_EBX,
+		  .ecx = CPUID_INTEL_ECX, .edx = CPUID_INTEL_EDX },
+		{ .function = 1, .eax = 0x306c3, .ecx = ecx1, .edx = edx1 },
+		{ .function = 7, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		  .ebx = 0x209, .ecx = CPUID_7_0_ECX_PKU | CPUID_7_0_ECX_OSPKE },
+		{ .function = 7, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		  .ecx = CPUID_7_0_ECX_OSPKE },
+		{ .function = 0xd, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		  .eax = 7, .ebx = 0x1234, .ecx = 0x340 },
+		{ .function = 0xd, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		  .eax = 3, .ebx = 0 },
+		{ .function = 0xd, .index = 2, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+		  .eax = 0x100, .ebx = 0x240 },
+		{ .function = 0x80000001, .ecx = 0x121, .edx = 0x20100800 },
+	};
+
+	ck_assert_int_eq(cpuid_cache_set(&cache, e, ARRAY_SIZE(e)), 0);
+	/* The table as given until the device brings it in step. */
+	assert_regs(1, 0, 0x306c3, 0, ecx1, edx1);
+
+	/* Reset state: CR4 = 0, XCR0 = x87, APIC enabled. */
+	update(false, false, true, 1);
+	assert_regs(1, 0, 0x306c3, 0, ecx1 & ~CPUID_1_ECX_OSXSAVE, edx1);
+	assert_regs(7, 0, 0, 0x209, CPUID_7_0_ECX_PKU, 0);
+	assert_regs(7, 1, 0, 0, CPUID_7_0_ECX_OSPKE, 0);	/* not subleaf 0: untouched */
+	assert_regs(0xd, 0, 7, 576, 0x340, 0);		/* x87 only: legacy + header */
+	assert_regs(0xd, 1, 3, 576, 0, 0);		/* XSAVEC offered: compacted size */
+	assert_regs(0xd, 2, 0x100, 0x240, 0, 0);
+	assert_regs(0x80000001, 0, 0, 0, 0x121, 0x20100800);
+
+	/* CR4.OSXSAVE, then XCR0 = x87|SSE|AVX: AVX's 256 bytes at 576 (the host's). */
+	update(true, false, true, 1);
+	assert_regs(1, 0, 0x306c3, 0, ecx1, edx1);
+	update(true, false, true, 7);
+	assert_regs(0xd, 0, 7, 832, 0x340, 0);
+	assert_regs(0xd, 1, 3, 832, 0, 0);
+
+	/* CR4.PKE with PKU offered; IA32_APIC_BASE.EN clear. */
+	update(true, true, false, 7);
+	assert_regs(7, 0, 0, 0x209, CPUID_7_0_ECX_PKU | CPUID_7_0_ECX_OSPKE, 0);
+	assert_regs(1, 0, 0x306c3, 0, ecx1, edx1 & ~CPUID_1_EDX_APIC);
+	ck_assert_uint_eq(cpuid_cache_find(&cache, 1, 0)->edx, edx1 & ~CPUID_1_EDX_APIC);
+	/* The APIC comes back: the table offered it when it was set. */
+	update(true, true, true, 3);
+	assert_regs(1, 0, 0x306c3, 0, ecx1, edx1);
+	assert_regs(0xd, 0, 7, 576, 0x340, 0);
+
+	/* Without PKU, XSAVE, APIC or XSAVEC in the table nothing is ever set. */
+	e[1].ecx = 0x201 | CPUID_1_ECX_OSXSAVE;
+	e[1].edx = CPUID_1_EDX_PAE;
+	e[2].ecx = CPUID_7_0_ECX_OSPKE;
+	e[5].eax = 1;
+	e[5].ebx = 0x99;
+	ck_assert_int_eq(cpuid_cache_set(&cache, e, ARRAY_SIZE(e)), 0);
+	update(true, true, true, 7);
+	assert_regs(1, 0, 0x306c3, 0, 0x201, CPUID_1_EDX_PAE);
+	assert_regs(7, 0, 0, 0x209, 0, 0);
+	assert_regs(0xd, 1, 1, 0x99, 0, 0);
+
+	/* An empty table stays empty. */
+	ck_assert_int_eq(cpuid_cache_set(&cache, NULL, 0), 0);
+	update(true, true, true, 7);
+	assert_regs(1, 0, 0, 0, 0, 0);
+}
+END_TEST
+
 START_TEST(cache_helpers)
 {
 	struct kvm_cpuid_entry2 e[3] = {
@@ -608,17 +697,17 @@ START_TEST(cache_helpers)
 
 	/* OSXSAVE follows the guest's CR4, in the fast path and in entries[]. */
 	assert_entry(1, 0, 1, 0);
-	cpuid_cache_set_osxsave(&cache, true);
+	update(true, false, true, 1);
 	ck_assert(cache.basic[1].regs[CPUID_REG_ECX] & CPUID_1_ECX_OSXSAVE);
 	ck_assert(cpuid_cache_find(&cache, 1, 0)->ecx & CPUID_1_ECX_OSXSAVE);
-	cpuid_cache_set_osxsave(&cache, false);
+	update(false, false, true, 1);
 	ck_assert(!(cache.basic[1].regs[CPUID_REG_ECX] & CPUID_1_ECX_OSXSAVE));
 
 	/* Without 0x80000008: 36 with PAE, 32 without; no XSAVE, no OSXSAVE. */
 	ck_assert_int_eq(cpuid_cache_set(&cache, e, 3), 0);
 	ck_assert_uint_eq(cpuid_cache_maxphyaddr(&cache), 36);
 	ck_assert(!cpuid_cache_has_xsave(&cache));
-	cpuid_cache_set_osxsave(&cache, true);
+	update(true, false, true, 1);
 	assert_regs(1, 0, 0, 0, 0, CPUID_1_EDX_PAE);
 	e[1].edx = 0;
 	ck_assert_int_eq(cpuid_cache_set(&cache, e, 3), 0);
@@ -665,6 +754,7 @@ Suite *cpuid_suite(void)
 	UNIT_ADD(s, "cpuid", cache_empty);
 	UNIT_ADD(s, "cpuid", cache_topology_past_last_level);
 	UNIT_ADD(s, "cpuid", cache_helpers);
+	UNIT_ADD(s, "cpuid", cache_dynamic_bits);
 	UNIT_ADD(s, "cpuid", cache_random_lookups_agree);
 	return s;
 }

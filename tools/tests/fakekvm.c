@@ -467,6 +467,20 @@ static int set_vmcs(struct fake_vcpu *v, const struct vmxlab_vmcs_write *req)
 	return 0;
 }
 
+/* What KVM_SET_CPUID2 received: a count line, then one line per entry. */
+static void log_cpuid(struct fake_vcpu *v, const struct kvm_cpuid2 *c)
+{
+	const struct kvm_cpuid_entry2 *e;
+	unsigned int i;
+
+	log_line("vcpu%d cpuid nent=%u", v->id, c->nent);
+	for (i = 0; i < c->nent; i++) {
+		e = &c->entries[i];
+		log_line("vcpu%d cpuid 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x 0x%x", v->id,
+			 e->function, e->index, e->flags, e->eax, e->ebx, e->ecx, e->edx);
+	}
+}
+
 static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 {
 	switch (request) {
@@ -493,6 +507,7 @@ static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 		log_sregs(v, arg);
 		return 0;
 	case KVM_SET_CPUID2:
+		log_cpuid(v, arg);
 		return 0;
 	case VMXLAB_SET_EXIT_CYCLES:
 		return set_cycles(v, arg);

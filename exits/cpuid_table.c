@@ -552,18 +552,6 @@ int cpuid_supported_table(cpuid_host_fn host, void *ctx,
 	return b.n > max ? -E2BIG : 0;
 }
 
-/* Two entries that would both answer some (leaf, subleaf). */
-static bool cpuid_entries_clash(const struct kvm_cpuid_entry2 *a,
-				const struct kvm_cpuid_entry2 *b)
-{
-	if (a->function != b->function)
-		return false;
-	if (!(a->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
-	    !(b->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
-		return true;
-	return a->index == b->index;
-}
-
 static struct cpuid_fast *cpuid_fast_slot(struct cpuid_cache *c, u32 leaf)
 {
 	if (leaf < CPUID_FAST_BASIC)

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vmxlab/cpuid.h>
+
 #include "run.h"
 #include "vmxlab.h"
 
@@ -72,18 +74,6 @@ static bool parse_field(const struct cpuid_file *f, const char *word,
 	return true;
 }
 
-/* Two entries that would answer the same (function, index): KVM's clash rule. */
-static bool entries_clash(const struct kvm_cpuid_entry2 *a,
-			  const struct kvm_cpuid_entry2 *b)
-{
-	if (a->function != b->function)
-		return false;
-	if (!(a->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
-	    !(b->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
-		return true;
-	return a->index == b->index;
-}
-
 static bool check_entry(const struct cpuid_file *f, const struct kvm_cpuid_entry2 *e)
 {
 	const struct kvm_cpuid2 *t = f->table;
@@ -100,7 +90,7 @@ static bool check_entry(const struct cpuid_file *f, const struct kvm_cpuid_entry
 		return false;
 	}
 	for (i = 0; i < t->nent; i++) {
-		if (entries_clash(&t->entries[i], e)) {
+		if (cpuid_entries_clash(&t->entries[i], e)) {
 			file_error(f, "function 0x%x index %u answers the same CPUID as line %u",
 				   e->function, e->index, f->lines[i]);
 			return false;

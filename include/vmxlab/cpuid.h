@@ -25,6 +25,22 @@
 				 KVM_CPUID_FLAG_STATEFUL_FUNC | \
 				 KVM_CPUID_FLAG_STATE_READ_NEXT)
 
+/*
+ * Two entries that would both answer some (leaf, subleaf): same function,
+ * and either one ignores the index or both have the same index.  KVM's
+ * rule for a table; the module and `vmxlab run --cpuid-file` share it.
+ */
+static inline bool cpuid_entries_clash(const struct kvm_cpuid_entry2 *a,
+				       const struct kvm_cpuid_entry2 *b)
+{
+	if (a->function != b->function)
+		return false;
+	if (!(a->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+	    !(b->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX))
+		return true;
+	return a->index == b->index;
+}
+
 /* vmxlab's hypervisor leaves: 0x40000000 names it, 0x40000001 its version. */
 #define CPUID_VMXLAB_SIGNATURE	0x40000000u
 #define CPUID_VMXLAB_VERSION	0x40000001u

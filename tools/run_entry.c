@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -42,20 +43,30 @@ static void explain_one(FILE *out, const struct vmxlab_entry_failure *f)
 		fputc('\n', out);
 }
 
+/* VMXLAB_CHECK_ENTRY on @vcpu into @req and @found; false after a message. */
+static bool check_entry(FILE *out, const struct vcpu *vcpu,
+			struct vmxlab_entry_check *req,
+			struct vmxlab_entry_failure found[MAX_SHOWN])
+{
+	*req = (struct vmxlab_entry_check){
+		.max = MAX_SHOWN,
+		.failures = (uintptr_t)found,
+	};
+	if (ioctl(vcpu->fd, VMXLAB_CHECK_ENTRY, req) == 0)
+		return true;
+	fprintf(out, "vmxlab: VMXLAB_CHECK_ENTRY failed: %s\n", strerror(errno));
+	return false;
+}
+
 /* Print the verdict on vCPU @vcpu's VMCS; the number of failing checks, or -1. */
 int explain_entry(FILE *out, const struct vcpu *vcpu)
 {
 	struct vmxlab_entry_failure found[MAX_SHOWN];
-	struct vmxlab_entry_check req = {
-		.max = MAX_SHOWN,
-		.failures = (uintptr_t)found,
-	};
+	struct vmxlab_entry_check req;
 	unsigned int i;
 
-	if (ioctl(vcpu->fd, VMXLAB_CHECK_ENTRY, &req)) {
-		fprintf(out, "vmxlab: VMXLAB_CHECK_ENTRY failed: %s\n", strerror(errno));
+	if (!check_entry(out, vcpu, &req, found))
 		return -1;
-	}
 	if (!req.count) {
 		fprintf(out, "vmxlab: none of vmxlab's %u modelled VM-entry checks fails on this VMCS%s\n",
 			req.checks, " (the CPU may check what the model does not: see vmcs/entry_checks.c)");
@@ -78,16 +89,11 @@ int explain_entry(FILE *out, const struct vcpu *vcpu)
 void predict_entry(FILE *out, const struct vcpu *vcpu)
 {
 	struct vmxlab_entry_failure found[MAX_SHOWN];
-	struct vmxlab_entry_check req = {
-		.max = MAX_SHOWN,
-		.failures = (uintptr_t)found,
-	};
+	struct vmxlab_entry_check req;
 	unsigned int i;
 
-	if (ioctl(vcpu->fd, VMXLAB_CHECK_ENTRY, &req)) {
-		fprintf(out, "vmxlab: VMXLAB_CHECK_ENTRY failed: %s\n", strerror(errno));
+	if (!check_entry(out, vcpu, &req, found))
 		return;
-	}
 	if (!req.count) {
 		fprintf(out, "vmxlab: the model of the VM-entry checks predicts: entry succeeds\n");
 		return;

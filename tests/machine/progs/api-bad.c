@@ -915,6 +915,22 @@ static void test_unmapped_run(int sys)
 	vm_destroy(&vm);
 }
 
+/* KVM_RUN on @v must end in KVM_EXIT_FAIL_ENTRY with hardware reason @reason: check @name. */
+static void expect_fail_entry(struct vcpu *v, unsigned long long reason, const char *name)
+{
+	long ret;
+	int e;
+
+	alarm_in(5);
+	e = call(v->fd, KVM_RUN, NULL, &ret);
+	alarm_in(0);
+	report(e == 0 && v->run->exit_reason == KVM_EXIT_FAIL_ENTRY &&
+	       v->run->fail_entry.hardware_entry_failure_reason == reason, name,
+	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 0x%llx",
+	       ret, errname(e), v->run->exit_reason,
+	       (unsigned long long)v->run->fail_entry.hardware_entry_failure_reason, reason);
+}
+
 /*
  * vmxlab only: VMXLAB_CHECK_ENTRY names the rule the CPU applied, on the
  * VMCS that failed, with the field and the value found; and it checks its
@@ -968,15 +984,7 @@ static void test_fail_entry(int sys)
 	sregs.tr.type = 1;
 	e = call(v.fd, KVM_SET_SREGS, &sregs, &ret);
 	report(e == 0, "fail-entry-set-sregs-accepted", "KVM_SET_SREGS: %s", errname(e));
-	alarm_in(5);
-	e = call(v.fd, KVM_RUN, NULL, &ret);
-	alarm_in(0);
-	report(e == 0 && v.run->exit_reason == KVM_EXIT_FAIL_ENTRY &&
-	       v.run->fail_entry.hardware_entry_failure_reason == 0x80000021,
-	       "fail-entry-tr-not-busy",
-	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 0x80000021",
-	       ret, errname(e), v.run->exit_reason,
-	       (unsigned long long)v.run->fail_entry.hardware_entry_failure_reason);
+	expect_fail_entry(&v, 0x80000021, "fail-entry-tr-not-busy");
 	if (!kvm_mode)
 		check_entry_verdict(v.fd);
 	sregs.tr.type = 11;
@@ -1088,15 +1096,7 @@ static void test_set_vmcs(int sys)
 	e = set_vmcs(v.fd, &f, 1);
 	report(e == 0 && pin, "set-vmcs-reserved-control-bit-taken",
 	       "pin-based 0x%llx | bit 31: %s", pin, errname(e));
-	alarm_in(5);
-	e = call(v.fd, KVM_RUN, NULL, &ret);
-	alarm_in(0);
-	report(e == 0 && v.run->exit_reason == KVM_EXIT_FAIL_ENTRY &&
-	       v.run->fail_entry.hardware_entry_failure_reason == 7,
-	       "set-vmcs-reserved-control-vmfail-7",
-	       "KVM_RUN: %ld %s, exit_reason %u, hardware reason 0x%llx; want KVM_EXIT_FAIL_ENTRY, 7",
-	       ret, errname(e), v.run->exit_reason,
-	       (unsigned long long)v.run->fail_entry.hardware_entry_failure_reason);
+	expect_fail_entry(&v, 7, "set-vmcs-reserved-control-vmfail-7");
 	report(vmcs_field(v.fd, F_PIN_CONTROLS) == (pin | 1u << 31),
 	       "set-vmcs-failed-vmcs-readable",
 	       "pin-based 0x%llx after the failed entry, want the written 0x%llx",

@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <vmxlab/uapi.h>
 
+#include "report.h"
+
 #define GUEST_MEM	0x10000
 #define GUEST_ENTRY	0x1000
 #define RESULTS		0x8000		/* cycles.S: the hypercalls' answers */
@@ -50,26 +52,7 @@ struct snapshot {
 	struct vmxlab_exit_cycles c[NR];
 };
 
-static int failures;
 
-static void report(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* The ioctl must fail with @want (0: succeed). */
 static void expect(const char *name, int fd, unsigned long req, void *arg, int want)

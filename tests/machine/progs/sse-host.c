@@ -36,6 +36,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "report.h"
+
 #define GUEST_MEM	0x10000
 #define GUEST_ENTRY	0x1000
 #define GUEST_PATTERN	0x2000	/* 8 x 16 bytes: the guest's xmm0-7 */
@@ -99,29 +101,10 @@ asm(".pushsection .rodata\n"
     ".popsection\n");
 extern const uint8_t sse_guest[], sse_guest_end[];
 
-static int failures;
 static int kvm_mode;
 /* The first wrong MXCSR that KVM_GET_FPU showed, if any. */
 static char fpu_mxcsr_bad[200];
 
-static void report(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static void die(const char *what)
 {

@@ -552,15 +552,10 @@ int cpuid_supported_table(cpuid_host_fn host, void *ctx,
 	return b.n > max ? -E2BIG : 0;
 }
 
+/* cpuid_fast_entry()'s slot, to fill: the cache is ours here. */
 static struct cpuid_fast *cpuid_fast_slot(struct cpuid_cache *c, u32 leaf)
 {
-	if (leaf < CPUID_FAST_BASIC)
-		return &c->basic[leaf];
-	if (leaf - 0x80000000u < CPUID_FAST_EXT)
-		return &c->ext[leaf - 0x80000000u];
-	if (leaf - 0x40000000u < CPUID_FAST_HYPER)
-		return &c->hyper[leaf - 0x40000000u];
-	return NULL;
+	return (struct cpuid_fast *)cpuid_fast_entry(c, leaf);
 }
 
 static void cpuid_fast_fill(struct cpuid_fast *f, const struct kvm_cpuid_entry2 *e)

@@ -43,6 +43,17 @@ newest_612_headers() {
 		grep -E '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' | sort -V | tail -n 1
 }
 
+# The 6.12 headers already installed, if any.  A glob, not `ls`: under
+# `set -euo pipefail` an `ls` that finds nothing ends the script silently,
+# which is how a fresh machine used to stop before installing anything.
+installed_612_headers() {
+	local d found=''
+	for d in /usr/src/linux-headers-6.12.*+deb12-amd64; do
+		[ -d "$d" ] && found=$d
+	done
+	echo "$found"
+}
+
 missing_packages() {
 	local p
 	for p in "$@"; do
@@ -57,7 +68,7 @@ main() {
 	add_backports
 	local want=("${PACKAGES[@]}")
 	local h612
-	h612=$(ls -d /usr/src/linux-headers-6.12.*+deb12-amd64 2>/dev/null | tail -n 1)
+	h612=$(installed_612_headers)
 	local missing
 	missing=$(missing_packages "${want[@]}")
 	if [ -n "$missing" ] || [ -z "$h612" ]; then

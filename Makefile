@@ -23,7 +23,9 @@ KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(NEWEST_KDIR)
 KDIR_61 = $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | grep -v -e cloud -e rt | sort -V | tail -n 1)
 KDIR_612 = $(shell ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | grep -v -e cloud -e rt | sort -V | tail -n 1)
 
-MODULE_SOURCES := Kbuild $(shell find vmx ept vmcs exits include -name '*.[chS]' 2>/dev/null)
+# The module's source folders, named once: what the per-kernel build copies.
+MODULE_DIRS := vmx ept vmcs exits include
+MODULE_SOURCES := Kbuild $(shell find $(MODULE_DIRS) -name '*.[chS]' -o -name '*.mk' 2>/dev/null)
 BUILD := build
 
 .PHONY: all module tool modules-all check deps run install install-module install-tool clean help
@@ -44,15 +46,16 @@ tool:
 
 # Build vmxlab.ko for one kernel in build/<abi>/, from a copy of the
 # sources, so that builds for several kernels do not share objects.
-# Any compiler warning fails the build, and a failed build leaves no
-# stale vmxlab.ko behind.
+# Any compiler warning fails the build (KCFLAGS=-Werror), and a failed
+# build leaves no stale vmxlab.ko behind.
 $(BUILD)/%/vmxlab.ko: $(MODULE_SOURCES)
 	@mkdir -p $(BUILD)/$*
-	@cp -rp Kbuild vmx ept vmcs exits include $(BUILD)/$*/
+	@cp -rp Kbuild $(MODULE_DIRS) $(BUILD)/$*/
 	@echo "vmxlab: building against /usr/src/linux-headers-$*"
 	@rm -f $@
-	@set -o pipefail; $(MAKE) -C /usr/src/linux-headers-$* M=$(CURDIR)/$(BUILD)/$* modules 2>&1 | tee $(BUILD)/$*/build.log
-	@! grep -iE 'warning:|error' $(BUILD)/$*/build.log
+	@set -o pipefail; $(MAKE) -C /usr/src/linux-headers-$* M=$(CURDIR)/$(BUILD)/$* KCFLAGS=-Werror modules 2>&1 | tee $(BUILD)/$*/build.log
+	@# objtool and modpost take no -Werror: their warnings fail here.
+	@! grep -E 'warning: objtool|^WARNING: modpost' $(BUILD)/$*/build.log
 	@test -f $@
 
 modules-all:

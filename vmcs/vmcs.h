@@ -7,8 +7,9 @@
  * the build catches here, because the accessor checks the width of a
  * constant field at compile time.  A failure of VMREAD or VMWRITE on the
  * current VMCS with a valid field cannot happen unless vmxlab itself is
- * wrong (no current VMCS, or a field the CPU lacks): it is reported once
- * per call site, with the SDM's error number, and the caller goes on.
+ * wrong (no current VMCS, or a field the CPU lacks): it is reported,
+ * ratelimited and with the SDM's error number, plus one WARN per module
+ * load, and the caller goes on.
  */
 #ifndef VMXLAB_VMCS_H
 #define VMXLAB_VMCS_H

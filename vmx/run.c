@@ -103,7 +103,10 @@ static void vmclear_here(void *arg)
 	WRITE_ONCE(vcpu->cpu, -1);
 }
 
-/* Make the vCPU's VMCS inactive wherever it is active.  May sleep-free IPI. */
+/*
+ * Make the vCPU's VMCS inactive wherever it is active: an IPI to that CPU,
+ * waited for.  Preemption may be on or off; interrupts must be on.
+ */
 void vcpu_vmclear(struct vmxlab_vcpu *vcpu)
 {
 	int cpu = READ_ONCE(vcpu->cpu);

@@ -2,9 +2,9 @@
 /*
  * VMX operation on every online CPU, held only while vmxlab has users.
  *
- * vmxlab turns VMX on when its first user asks (VMXLAB_VMX_ENABLE now, a VM
- * from the next stage on) and off when the last one leaves, so that it can
- * take turns with kvm_intel in one boot.  While VMX is on:
+ * vmxlab turns VMX on when its first user asks (VMXLAB_VMX_ENABLE or a VM)
+ * and off when the last one leaves, so that it can take turns with
+ * kvm_intel in one boot.  While VMX is on:
  *   - a CPU coming online enters VMX operation, one going offline leaves it
  *     (cpuhp callbacks, run on that CPU);
  *   - suspend leaves it on the last CPU and resume re-enters it (syscore);

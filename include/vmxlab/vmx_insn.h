@@ -15,7 +15,8 @@
  * probe) or worth reporting, with vmx_insn_report().
  *
  * VMLAUNCH and VMRESUME are not here: they live in the entry/exit stub,
- * which must own the registers around them.
+ * which must own the registers around them, as does the stub's VMWRITE of
+ * HOST_RSP (a failure there returns VMfail like the entry itself).
  */
 #ifndef VMXLAB_VMX_INSN_H
 #define VMXLAB_VMX_INSN_H

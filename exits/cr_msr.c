@@ -25,7 +25,7 @@
 #include "../vmcs/vmcs.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
-#include "handlers.h"
+#include "dispatch.h"
 
 static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
 {

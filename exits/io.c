@@ -19,7 +19,7 @@
 #include "../vmcs/vmcs.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
-#include "handlers.h"
+#include "dispatch.h"
 
 #define PIO_DATA_OFFSET		PAGE_SIZE
 #define RFLAGS_DF		BIT(10)

@@ -17,7 +17,7 @@
 #include "../vmcs/vmcs.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
-#include "handlers.h"
+#include "dispatch.h"
 
 #define MAX_INSN_LEN		15
 #define IDT_VECTORING_VALID	BIT(31)

@@ -36,7 +36,7 @@
 #include "../vmcs/vmcs.h"
 #include "../vmx/vcpu.h"
 #include "../vmx/vmxlab.h"
-#include "handlers.h"
+#include "dispatch.h"
 
 #define IDT_VECTORING_VALID		BIT(31)
 #define INTR_INFO_NMI_UNBLOCKING	BIT(12)

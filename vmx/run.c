@@ -16,51 +16,32 @@
  * exit, because none of it changes while interrupts are off.  The outer
  * one lets interrupts in, checks for signals and rescheduling, handles
  * the exits that may sleep (EPT violations pin pages), and returns to
- * user space when an exit is for it.
+ * user space when an exit is for it.  Read from the bottom up: vcpu_run()
+ * (KVM_RUN) -> run_loop() -> run_batch() -> run_irqs_off() ->
+ * vmxlab_enter_guest() (vmx/entry.S) -> handle_exit_irqs_off() -> the
+ * exit table (exits/dispatch.h) -> a handler in exits/.
  */
-#include <linux/bitmap.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
-#include <linux/spinlock.h>
+#include <linux/thread_info.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include <asm/tlbflush.h>
 #include <vmxlab/compat.h>
 #include <vmxlab/exits.h>
 #include "../vmcs/vmcs.h"
+#include "../exits/dispatch.h"
 #include "vcpu.h"
 #include "vmxlab.h"
+#include "trace.h"
 
 static DEFINE_PER_CPU(struct list_head, loaded_vcpus);
 static DEFINE_PER_CPU(void *, current_vmcs);
-
-/* VPIDs 1..65535 (VPID 0 is the host's: SDM Vol. 3C, "Virtual-Processor Identifiers"). */
-#define VPID_COUNT	65536
-static DECLARE_BITMAP(vpid_bitmap, VPID_COUNT);
-static DEFINE_SPINLOCK(vpid_lock);
-
-int vmxlab_vpid_alloc(void)
-{
-	unsigned long vpid;
-
-	spin_lock(&vpid_lock);
-	vpid = find_next_zero_bit(vpid_bitmap, VPID_COUNT, 1);
-	if (vpid < VPID_COUNT)
-		__set_bit(vpid, vpid_bitmap);
-	spin_unlock(&vpid_lock);
-	return vpid < VPID_COUNT ? vpid : -ENOSPC;
-}
-
-void vmxlab_vpid_free(u16 vpid)
-{
-	spin_lock(&vpid_lock);
-	__clear_bit(vpid, vpid_bitmap);
-	spin_unlock(&vpid_lock);
-}
 
 /* Invalidate this vCPU's guest-linear translations on this CPU. */
 void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu)
@@ -298,6 +279,122 @@ static bool load_guest_xcr0(struct vmxlab_vcpu *vcpu)
 	return true;
 }
 
+/*
+ * In-kernel exits handled in a row before interrupts are let in even if
+ * no host interrupt caused an exit.  On the SDM's CPU a host interrupt
+ * always exits ("external-interrupt exiting"), but Bochs exits only while
+ * the guest has RFLAGS.IF = 1, and the VMX-preemption timer restarts at
+ * every entry: a guest looping on CPUID with interrupts off would keep
+ * the host's interrupts off for good.  256 exits is about 35,000 host
+ * instructions: well under a timer tick.
+ */
+#define IRQS_OFF_EXIT_BUDGET	256
+
+/*
+ * VMLAUNCH/VMRESUME failed: VMfail (an invalid control or host-state
+ * field, "Checks on VMX Controls and Host-State Area") or a VM exit with
+ * bit 31 set (invalid guest state, MSR loading, machine check).  A failed
+ * entry leaves the VMCS's launch state as it was; VMCLEAR (on the next
+ * load) and VMLAUNCH start from a known one.
+ */
+static noinline int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result)
+{
+	struct kvm_run *run = vcpu->run;
+	u32 reason;
+
+	vcpu->info->entry_failures++;
+	if (stub_result == VMXLAB_ENTER_EXIT) {
+		reason = vcpu->exit_reason;
+		vcpu->info->instruction_error = 0;
+	} else {
+		reason = vmcs_read32(VMCS_VM_INSTRUCTION_ERROR);
+		vcpu->exit_reason = 0;
+		vcpu->info->instruction_error = reason;
+	}
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = reason;
+	run->fail_entry.cpu = smp_processor_id();
+	vcpu_reset_launch_state(vcpu);
+	return EXIT_TO_USER;
+}
+
+/*
+ * One VM exit, interrupts off: count and record it, tell a failed entry
+ * apart, then the exit table's handler.  Returns an enum exit_action or
+ * -errno.
+ */
+static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
+{
+	u32 reason = vmcs_read32(VMCS_VM_EXIT_REASON);
+	u32 basic = vmx_exit_basic_reason(reason);
+
+	vcpu->exit_reason = reason;
+	trace_vmxlab_exit(vcpu, reason);
+	if (unlikely(vcpu->tracing))
+		vcpu_trace_record(vcpu, reason);
+	if (unlikely(vmx_exit_is_entry_failure(reason)))
+		return vmx_entry_failed(vcpu, VMXLAB_ENTER_EXIT);
+	if (unlikely(basic >= VMXLAB_MAX_EXIT_REASONS)) {
+		vcpu->info->exits_other++;
+		return vmx_unexpected_exit(vcpu);
+	}
+	vcpu->info->exits[basic]++;
+	return exit_dispatch_irqs_off(vcpu, basic);
+}
+
+/* Work that makes the inner loop let interrupts and the scheduler in. */
+static __always_inline bool host_work_pending(void)
+{
+	return read_thread_flags() &
+	       (_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_SIGNAL);
+}
+
+/*
+ * The inner run loop, interrupts off: enter, handle, re-enter while the
+ * handler says so.  Returns an enum exit_action or -errno.  This is the
+ * path every in-kernel exit takes: everything on it but the handler
+ * itself is inlined.  @timed (a constant: the compiler builds two loops)
+ * reads the TSC around the stub for exit timing (exits/cycles.c).
+ */
+static __always_inline int run_irqs_off(struct vmxlab_vcpu *vcpu, const bool timed)
+{
+	struct vmxlab_exit_info *info = vcpu->info;
+	unsigned int budget = IRQS_OFF_EXIT_BUDGET;
+	int stub, action;
+	u64 exit_tsc;
+
+	for (;;) {
+		if (timed)
+			vcpu_cycles_charge(vcpu, rdtsc());
+		trace_vmxlab_entry(vcpu);
+		stub = vmxlab_enter_guest(&vcpu->regs, vcpu->launched);
+		if (timed)
+			exit_tsc = rdtsc();
+		info->entries++;
+		if (unlikely(stub != VMXLAB_ENTER_EXIT))
+			return vmx_entry_failed(vcpu, stub);
+		vcpu->launched = true;
+		action = handle_exit_irqs_off(vcpu);
+		if (timed)
+			vcpu_cycles_exit(vcpu, exit_tsc);
+		if (action != EXIT_RESUME)
+			return action;
+		if (unlikely(host_work_pending() || !--budget))
+			return EXIT_IRQS_ON;
+	}
+}
+
+/*
+ * Exit timing is chosen once per inner loop, not per exit: while it is
+ * off (the default) the in-kernel exit path is the untimed loop, unchanged.
+ */
+static int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
+{
+	if (unlikely(vcpu->timing_exits))
+		return run_irqs_off(vcpu, true);
+	return run_irqs_off(vcpu, false);
+}
+
 static int run_batch(struct vmxlab_vcpu *vcpu)
 {
 	bool guest_xcr0;
@@ -321,6 +418,27 @@ static int stop_for_signal(struct vmxlab_vcpu *vcpu)
 	return -EINTR;
 }
 
+/* What vmxlab_exit_info tells user space about the exit behind KVM_RUN's return. */
+static void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu)
+{
+	struct vmxlab_exit_info *info = vcpu->info;
+	u32 basic = vmx_exit_basic_reason(vcpu->exit_reason);
+
+	/* Inside KVM_RUN: the preempt notifier keeps the VMCS current. */
+	preempt_disable();
+	info->exit_reason = vcpu->exit_reason;
+	info->qualification = vmcs_readl(VMCS_EXIT_QUALIFICATION);
+	info->guest_rip = vcpu->rip_skipped ? vcpu->exit_rip :
+			  vmcs_readl(VMCS_GUEST_RIP);
+	vcpu->rip_skipped = false;
+	info->guest_phys = (basic == VMX_EXIT_EPT_VIOLATION ||
+			    basic == VMX_EXIT_EPT_MISCONFIG) ?
+			   vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS) : 0;
+	info->guest_linear = vmcs_readl(VMCS_GUEST_LINEAR_ADDRESS);
+	info->instruction_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
+	preempt_enable();
+}
+
 /* The outer loop: KVM_RUN's body once the pending work is done. */
 static long run_loop(struct vmxlab_vcpu *vcpu)
 {
@@ -335,7 +453,8 @@ static long run_loop(struct vmxlab_vcpu *vcpu)
 		preempt_enable();
 		action = run_batch(vcpu);
 		if (action == EXIT_DEFERRED)
-			action = vmx_handle_exit_deferred(vcpu);
+			action = exit_dispatch_irqs_on(vcpu,
+					vmx_exit_basic_reason(vcpu->exit_reason));
 		if (unlikely(vcpu->watch_stepping))
 			action = vcpu_watch_after_exit(vcpu, action);
 		if (action == EXIT_TO_USER) {

@@ -292,24 +292,7 @@ void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
 long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
 
 /* exits/ */
-enum exit_action {
-	EXIT_RESUME = 1,	/* re-enter at once, interrupts still off */
-	EXIT_IRQS_ON,		/* re-enter after interrupts were let in */
-	EXIT_DEFERRED,		/* handle again with interrupts on */
-	EXIT_TO_USER,		/* run->exit_reason is set: KVM_RUN returns 0 */
-};
-
-int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu);
-int vmx_handle_exit_deferred(struct vmxlab_vcpu *vcpu);
-int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result);
 int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);
-int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
-void vcpu_pend_past_instruction(struct vmxlab_vcpu *vcpu, unsigned int len);
-void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip);
-void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu);
-void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
-			   u32 error_code);
-void vcpu_exit_to_user_info(struct vmxlab_vcpu *vcpu);
 int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
 int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
 void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu);
@@ -345,7 +328,7 @@ int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu);
 int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);
 void vcpu_watch_release(struct vmxlab_vcpu *vcpu);
 
-/* vmx/vpid.c-like helpers in vmx/run.c */
+/* vmx/vpid.c */
 int vmxlab_vpid_alloc(void);
 void vmxlab_vpid_free(u16 vpid);
 

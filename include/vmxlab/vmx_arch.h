@@ -185,6 +185,13 @@
 #define VMX_CR4_VMXE			BIT_ULL(13)
 
 /*
+ * Guest interruptibility state (SDM Vol. 3C, "Guest Non-Register State",
+ * table "Format of Interruptibility State").
+ */
+#define VMX_INTERRUPTIBILITY_STI	BIT_ULL(0)	/* blocking by STI */
+#define VMX_INTERRUPTIBILITY_MOV_SS	BIT_ULL(1)	/* blocking by MOV SS or POP SS */
+
+/*
  * VM-instruction error numbers, stored in the VM-instruction error field
  * after VMfailValid (SDM Vol. 3C, "VM Instruction Error Numbers").
  */

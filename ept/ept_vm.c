@@ -17,9 +17,10 @@
 #include <asm/io.h>
 #include <vmxlab/caps.h>
 #include <vmxlab/vmx_arch.h>
-#include <vmxlab/vmx_insn.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
+#include "ept/ept_vm.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static void *ept_alloc_table(void *ctx, u64 *phys)
 {

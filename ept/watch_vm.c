@@ -21,8 +21,9 @@
 #include <linux/uaccess.h>
 #include <vmxlab/caps.h>
 #include <vmxlab/ept_watch.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
+#include "ept/ept_vm.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static bool vm_has_watches(const struct vmxlab_vm *vm)
 {

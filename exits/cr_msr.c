@@ -22,10 +22,11 @@
 #include <asm/trapnr.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/exits.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "dispatch.h"
+#include "exits/dispatch.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
 {

@@ -19,8 +19,8 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <vmxlab/exits.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
+#include "exits/exits.h"
+#include "vmx/vcpu.h"
 
 #define CYCLES_SIZE	(VMXLAB_MAX_EXIT_REASONS * sizeof(struct vmxlab_exit_cycles))
 

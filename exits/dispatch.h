@@ -30,8 +30,8 @@
 #include <vmxlab/cpuid.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/uapi.h>
-#include "../vmx/vcpu.h"
-#include "emulate.h"
+#include "exits/exits.h"
+#include "vmx/vcpu.h"
 
 /* What the run loop does after a handler. */
 enum exit_action {
@@ -65,6 +65,10 @@ int handle_xsetbv(struct vmxlab_vcpu *vcpu);
 /* exits/mmio.c */
 int handle_ept_violation(struct vmxlab_vcpu *vcpu);
 int handle_ept_misconfig(struct vmxlab_vcpu *vcpu);
+
+/* exits/watch.c */
+int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu);
+int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);
 
 /*
  * CPUID, answered from the vCPU's table (KVM_SET_CPUID2), never by

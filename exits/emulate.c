@@ -7,9 +7,9 @@
 #include <linux/types.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "dispatch.h"
+#include "exits/dispatch.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
 
 #define INTR_INFO_VALID			BIT(31)
 #define INTR_INFO_DELIVER_CODE		BIT(11)

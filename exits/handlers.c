@@ -8,9 +8,9 @@
 #include <asm/trapnr.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "dispatch.h"
+#include "exits/dispatch.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
 
 #define INTR_TYPE_SHIFT			8
 

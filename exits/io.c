@@ -16,10 +16,10 @@
 #include <vmxlab/exits.h>
 #include <vmxlab/mmio_decode.h>
 #include <vmxlab/vmx_arch.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "dispatch.h"
+#include "exits/dispatch.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 #define PIO_DATA_OFFSET		PAGE_SIZE
 #define RFLAGS_DF		BIT(10)

@@ -14,10 +14,11 @@
 #include <vmxlab/exits.h>
 #include <vmxlab/guest_walk.h>
 #include <vmxlab/mmio_decode.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "dispatch.h"
+#include "ept/ept_vm.h"
+#include "exits/dispatch.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 #define MAX_INSN_LEN		15
 #define IDT_VECTORING_VALID	BIT(31)

@@ -12,9 +12,9 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <vmxlab/exits.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
+#include "exits/exits.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
 
 #define RING_SIZE	VMXLAB_TRACE_RING_SIZE
 

@@ -33,10 +33,11 @@
 #include <vmxlab/caps.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
-#include "../vmcs/vmcs.h"
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "dispatch.h"
+#include "ept/ept_vm.h"
+#include "exits/dispatch.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 #define IDT_VECTORING_VALID		BIT(31)
 #define INTR_INFO_NMI_UNBLOCKING	BIT(12)

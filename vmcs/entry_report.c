@@ -8,9 +8,10 @@
 #include <linux/uaccess.h>
 #include <asm/processor.h>
 #include <vmxlab/entry_checks.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 #define MAX_REPORTED	32
 

@@ -12,7 +12,8 @@
 #include <linux/mm.h>
 #include <linux/topology.h>
 #include <vmxlab/caps.h>
-#include "../vmx/vmxlab.h"
+#include "vmcs/vmcs.h"
+#include "vmx/vmx.h"
 
 void *vmcs_alloc_region(int cpu)
 {

@@ -19,9 +19,11 @@
 #include <asm/tlbflush.h>
 #include <vmxlab/caps.h>
 #include <vmxlab/vmx_arch.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "vmcs.h"
+#include "exits/exits.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 /* Every MSR access exits (all bits 1): vmxlab emulates the few it knows. */
 static void *msr_bitmap;

@@ -12,9 +12,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <vmxlab/names.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count)
 {

@@ -16,9 +16,10 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <vmxlab/caps.h>
-#include "../vmx/vcpu.h"
-#include "../vmx/vmxlab.h"
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 enum write_rule {
 	WRITE_REFUSED,

@@ -17,8 +17,8 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <vmxlab/exits.h>
-#include "vcpu.h"
-#include "vmxlab.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 static struct dentry *debugfs_root;
 static atomic_t vm_serial = ATOMIC_INIT(0);

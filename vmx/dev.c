@@ -18,8 +18,8 @@
 #include <asm/fpu/xcr.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/vmx_arch.h>
-#include "vcpu.h"
-#include "vmxlab.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 struct vmxlab_file {
 	struct mutex lock;	/* serialises holds_vmx changes */

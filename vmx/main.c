@@ -9,8 +9,8 @@
 #include <linux/module.h>
 #include <linux/cpumask.h>
 #include <vmxlab/caps.h>
-#include "vcpu.h"
-#include "vmxlab.h"
+#include "vmcs/vmcs.h"
+#include "vmx/vmx.h"
 
 static int __init vmxlab_init(void)
 {

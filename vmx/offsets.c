@@ -9,7 +9,7 @@
 #include <linux/kbuild.h>
 #include <linux/stddef.h>
 #include <vmxlab/vmcs_fields.h>
-#include "vcpu.h"
+#include "vmx/vcpu.h"
 
 #define GPR_OFFSET(name, reg)	\
 	OFFSET(name, vmxlab_guest_regs, gpr[reg])

@@ -15,7 +15,7 @@
 #include <vmxlab/caps.h>
 #include <vmxlab/names.h>
 #include <vmxlab/vmx_arch.h>
-#include "vmxlab.h"
+#include "vmx/vmx.h"
 
 struct vmxlab_caps vmxlab_host_caps;
 

@@ -32,13 +32,15 @@
 #include <asm/msr.h>
 #include <asm/tsc.h>
 #include <asm/tlbflush.h>
-#include <vmxlab/compat.h>
+#include "ept/ept_vm.h"
+#include "exits/dispatch.h"
+#include "vmcs/vmcs.h"
+#include "vmx/compat.h"
+#include "vmx/insn.h"
+#include "vmx/trace.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 #include <vmxlab/exits.h>
-#include "../vmcs/vmcs.h"
-#include "../exits/dispatch.h"
-#include "vcpu.h"
-#include "vmxlab.h"
-#include "trace.h"
 
 static DEFINE_PER_CPU(struct list_head, loaded_vcpus);
 static DEFINE_PER_CPU(void *, current_vmcs);

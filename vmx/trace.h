@@ -16,8 +16,8 @@
 
 #include <linux/tracepoint.h>
 #include <vmxlab/vmcs_fields.h>
-#include "../vmcs/vmcs.h"
-#include "vcpu.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
 
 TRACE_EVENT(vmxlab_entry,
 	TP_PROTO(const struct vmxlab_vcpu *vcpu),

@@ -16,9 +16,11 @@
 #include <linux/vmalloc.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
-#include "../vmcs/vmcs.h"
-#include "vcpu.h"
-#include "vmxlab.h"
+#include "exits/exits.h"
+#include "vmcs/vmcs.h"
+#include "vmx/insn.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 /* RFLAGS bits a guest may hold (SDM Vol. 1, "EFLAGS Register"); bit 1 is always 1. */
 #define RFLAGS_DEFINED	0x3f7fd7UL

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A VM and its vCPUs, as vmx/, vmcs/, ept/ and exits/ share them.
+ * A VM and its vCPUs, as vmx/, vmcs/, ept/ and exits/ share them: the
+ * structures, their lifetimes and their locking.  Each folder declares its
+ * functions in its own header: vmx/vmx.h, vmcs/vmcs.h, exits/exits.h (and
+ * the exit table, exits/dispatch.h), ept/ept_vm.h.
  *
  * Lifetimes: the VM fd and every vCPU fd each hold a reference on the VM
  * (vm->refs); the VM, its EPT and its pinned pages go when the last one
@@ -224,113 +227,6 @@ static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)
 {
 	return vcpu->cr0 & X86_CR0_PE;
 }
-
-/* vmx/vm.c */
-int vmxlab_create_vm(unsigned long type);
-void vmxlab_vm_put(struct vmxlab_vm *vm);
-struct vmxlab_memslot *vm_find_slot(struct vmxlab_vm *vm, u64 gpa);
-int vm_read_guest(struct vmxlab_vm *vm, u64 gpa, void *buf, unsigned int len);
-int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int len);
-
-/* vmx/vcpu.c */
-int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id);
-void vcpu_destroy(struct vmxlab_vcpu *vcpu);
-
-/* vmx/run.c */
-int vmxlab_run_init(void);
-void vmxlab_run_exit(void);
-void vcpu_load(struct vmxlab_vcpu *vcpu);
-void vcpu_put(struct vmxlab_vcpu *vcpu);
-void vcpu_vmclear(struct vmxlab_vcpu *vcpu);
-void vcpu_reset_launch_state(struct vmxlab_vcpu *vcpu);
-long vcpu_run(struct vmxlab_vcpu *vcpu);
-void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu);
-
-/* vmcs/setup.c */
-int vmcs_setup_init(void);
-void vmcs_setup_exit(void);
-void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu);
-void vmcs_set_host_per_cpu(void);
-void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs);
-int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
-int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
-int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu);
-void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer);
-u64 vmcs_cr0_hw_bits(u64 cr0);
-u64 vmcs_cr4_hw_bits(u64 cr4);
-u64 vmcs_cr4_allowed(void);
-
-/* exits/trace.c */
-void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason);
-long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
-long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
-void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
-
-/* exits/cycles.c */
-void vcpu_cycles_charge(struct vmxlab_vcpu *vcpu, u64 entry_tsc);
-void vcpu_cycles_exit(struct vmxlab_vcpu *vcpu, u64 exit_tsc);
-u64 vcpu_cycles_hypercall(const struct vmxlab_vcpu *vcpu, u32 function, u32 reason,
-			  u32 bucket);
-long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
-long vcpu_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
-void vcpu_cycles_free(struct vmxlab_vcpu *vcpu);
-
-/* vmx/debugfs.c */
-void vmxlab_debugfs_init(void);
-void vmxlab_debugfs_exit(void);
-void vmxlab_debugfs_add_vm(struct vmxlab_vm *vm);
-void vmxlab_debugfs_add_vcpu(struct vmxlab_vcpu *vcpu);
-void vmxlab_debugfs_remove(struct dentry *dentry);
-
-/* vmcs/entry_report.c */
-long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
-bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu);
-long vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp);
-void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
-
-/* vmcs/snapshot.c */
-long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
-
-/* exits/ */
-int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);
-int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
-int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
-void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu);
-int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len);
-int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, unsigned int len);
-
-/* ept/ept_vm.c */
-int vm_ept_init(struct vmxlab_vm *vm);
-void vm_ept_destroy(struct vmxlab_vm *vm);
-int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write);
-void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot);
-int vm_slot_alloc_chunks(struct vmxlab_memslot *slot);
-void vm_slot_free_chunks(struct vmxlab_memslot *slot);
-void vm_invept_all(struct vmxlab_vm *vm);
-void vm_invept_here(struct vmxlab_vm *vm);
-
-/* ept/watch_vm.c */
-long vm_set_ept_watch(struct vmxlab_vm *vm, void __user *argp);
-u32 vm_watch_page_perms(struct vmxlab_vm *vm, u64 gpa, u32 base);
-u32 vm_watch_blocked_at(struct vmxlab_vm *vm, u64 gpa, u32 *deny);
-int vm_watch_grant(struct vmxlab_vm *vm, u32 owner, u64 gpa);
-void vm_watch_revoke(struct vmxlab_vm *vm, u32 owner);
-
-/* exits/watch.c */
-struct vmx_ept_qual;
-bool vcpu_watch_hit(struct vmxlab_vcpu *vcpu, u64 gpa, const struct vmx_ept_qual *q);
-long vcpu_watch_resume_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
-void vcpu_watch_before_run(struct vmxlab_vcpu *vcpu);
-int vcpu_watch_after_exit(struct vmxlab_vcpu *vcpu, int action);
-bool vcpu_watch_exit_completes_step(u32 basic_reason);
-void vcpu_watch_exit_before_step(struct vmxlab_vcpu *vcpu);
-int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu);
-int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);
-void vcpu_watch_release(struct vmxlab_vcpu *vcpu);
-
-/* vmx/vpid.c */
-int vmxlab_vpid_alloc(void);
-void vmxlab_vpid_free(u16 vpid);
 
 #endif /* __ASSEMBLY__ */
 #endif /* VMXLAB_VCPU_H */

@@ -15,8 +15,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include "vcpu.h"
-#include "vmxlab.h"
+#include "ept/ept_vm.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
 
 #define SLOT_FLAGS_ALLOWED	KVM_MEM_READONLY
 

@@ -8,7 +8,7 @@
 #include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/spinlock.h>
-#include "vcpu.h"
+#include "vmx/vmx.h"
 
 #define VPID_COUNT	65536
 static DECLARE_BITMAP(vpid_bitmap, VPID_COUNT);

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * The VMX instructions, each in one wrapper, and the width-checked VMCS
+ * accessors built on VMREAD and VMWRITE; vmx/insn.c reports failures.
+ * Kernel only: the wrappers are inline assembly with exception-table
+ * entries.
+ *
  * One wrapper per VMX instruction.
  *
  * A VMX instruction ends in one of four ways (SDM Vol. 3C, "Conventions"
@@ -21,6 +26,8 @@
 #ifndef VMXLAB_VMX_INSN_H
 #define VMXLAB_VMX_INSN_H
 
+#include <linux/build_bug.h>
+#include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/asm.h>
@@ -59,7 +66,26 @@ fault:							\
 		 : : [operand] "m" (pa) : "cc", "memory"		\
 		 : fail_invalid, fail_valid, fault)
 
-/* VMXON: enter VMX root operation with the VMXON region at @pa. */
+/*
+ * VMXON: enter VMX root operation with the VMXON region at @pa.
+ *
+ * The one wrapper shown with its macros expanded, so that the whole
+ * asm goto is read once; every other wrapper has the same shape:
+ *
+ *	asm goto("1: vmxon %[operand]\n\t"
+ *		 "jc %l[fail_invalid]\n\t"	// CF = 1: VMfailInvalid
+ *		 "jz %l[fail_valid]\n\t"	// ZF = 1: VMfailValid
+ *		 _ASM_EXTABLE(1b, %l[fault])	// a #UD/#GP at 1: lands on fault
+ *		 : : [operand] "m" (pa) : "cc", "memory"
+ *		 : fail_invalid, fail_valid, fault);
+ *	return VMX_INSN_OK;			// fell through: VMsucceed
+ * fail_invalid:
+ *	return VMX_INSN_FAIL_INVALID;
+ * fail_valid:
+ *	return VMX_INSN_FAIL_VALID;
+ * fault:
+ *	return VMX_INSN_FAULT;
+ */
 static __always_inline enum vmx_insn_status vmx_vmxon(u64 pa)
 {
 	VMX_INSN_M64("vmxon", pa);
@@ -168,5 +194,107 @@ vmx_invvpid(unsigned long type, const struct vmx_invvpid_desc *desc)
 /* Log a failed VMX instruction, ratelimited, with its error number if any. */
 void vmx_insn_report(const char *insn, enum vmx_insn_status status);
 const char *vmx_insn_status_name(enum vmx_insn_status status);
+
+/*
+ * Width-checked VMCS accessors for the current VMCS.
+ *
+ * Every field's encoding carries its width in bits 14:13 (SDM Vol. 3C,
+ * "VMCS Component Encoding"); vmcs_read32(VMCS_GUEST_RIP) is a bug that
+ * the build catches here, because the accessor checks the width of a
+ * constant field at compile time.  A failure of VMREAD or VMWRITE on the
+ * current VMCS with a valid field cannot happen unless vmxlab itself is
+ * wrong (no current VMCS, or a field the CPU lacks): it is reported,
+ * ratelimited and with the SDM's error number, plus one WARN per module
+ * load, and the caller goes on.
+ */
+void vmcs_access_failed(const char *insn, unsigned long field,
+			enum vmx_insn_status status);
+
+#define VMCS_CHECK_WIDTH(field, width)					\
+	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&			\
+			 (VMCS_ENCODING_WIDTH(field) != (width) ||	\
+			  ((field) & VMCS_ENCODING_HIGH)),		\
+			 "VMCS field accessed with the wrong width")
+
+static __always_inline unsigned long __vmcs_read(unsigned long field)
+{
+	enum vmx_insn_status status;
+	unsigned long value;
+
+	status = vmx_vmread(field, &value);
+	if (unlikely(status != VMX_INSN_OK)) {
+		vmcs_access_failed("VMREAD", field, status);
+		return 0;
+	}
+	return value;
+}
+
+static __always_inline void __vmcs_write(unsigned long field, unsigned long value)
+{
+	enum vmx_insn_status status;
+
+	status = vmx_vmwrite(field, value);
+	if (unlikely(status != VMX_INSN_OK))
+		vmcs_access_failed("VMWRITE", field, status);
+}
+
+static __always_inline u16 vmcs_read16(unsigned long field)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_16);
+	return __vmcs_read(field);
+}
+
+static __always_inline u32 vmcs_read32(unsigned long field)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_32);
+	return __vmcs_read(field);
+}
+
+/* 64-bit fields: one access of the full encoding on a 64-bit host. */
+static __always_inline u64 vmcs_read64(unsigned long field)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_64);
+	return __vmcs_read(field);
+}
+
+static __always_inline unsigned long vmcs_readl(unsigned long field)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_NATURAL);
+	return __vmcs_read(field);
+}
+
+static __always_inline void vmcs_write16(unsigned long field, u16 value)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_16);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_write32(unsigned long field, u32 value)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_32);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_write64(unsigned long field, u64 value)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_64);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_writel(unsigned long field, unsigned long value)
+{
+	VMCS_CHECK_WIDTH(field, VMCS_WIDTH_NATURAL);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_set_bits32(unsigned long field, u32 bits)
+{
+	vmcs_write32(field, vmcs_read32(field) | bits);
+}
+
+static __always_inline void vmcs_clear_bits32(unsigned long field, u32 bits)
+{
+	vmcs_write32(field, vmcs_read32(field) & ~bits);
+}
 
 #endif /* VMXLAB_VMX_INSN_H */

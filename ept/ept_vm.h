@@ -23,7 +23,7 @@ void vm_slot_free_chunks(struct vmxlab_memslot *slot);
 void vm_invept_all(struct vmxlab_vm *vm);
 void vm_invept_here(struct vmxlab_vm *vm);
 
-/* ept/watch_vm.c */
+/* ept/ept_watch_vm.c */
 long vm_set_ept_watch(struct vmxlab_vm *vm, void __user *argp);
 u32 vm_watch_page_perms(struct vmxlab_vm *vm, u64 gpa, u32 base);
 u32 vm_watch_blocked_at(struct vmxlab_vm *vm, u64 gpa, u32 *deny);

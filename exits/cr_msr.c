@@ -53,7 +53,7 @@ void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu)
 static int inject_gp(struct vmxlab_vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, X86_TRAP_GP, true, 0);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 static bool is_canonical(u64 va)
@@ -150,7 +150,7 @@ int handle_cr_access(struct vmxlab_vcpu *vcpu)
 	u64 value, cr0;
 
 	vmx_decode_cr_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
-	value = q.gpr == VCPU_RSP ? vmcs_readl(VMCS_GUEST_RSP) : vcpu->regs.gpr[q.gpr];
+	value = q.gpr == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : vcpu->regs.gpr[q.gpr];
 	if (!vcpu->long_mode)
 		value = (u32)value;
 	/* TS, MP and EM are the guest's own: keep what the hardware holds. */
@@ -169,12 +169,12 @@ int handle_cr_access(struct vmxlab_vcpu *vcpu)
 	default:
 		break;
 	}
-	return vmx_unexpected_exit(vcpu);
+	return exit_unexpected(vcpu);
 }
 
 static u64 edx_eax(struct vmxlab_vcpu *vcpu)
 {
-	return (vcpu->regs.gpr[VCPU_RDX] << 32) | (u32)vcpu->regs.gpr[VCPU_RAX];
+	return (vcpu->regs.gpr[GPR_RDX] << 32) | (u32)vcpu->regs.gpr[GPR_RAX];
 }
 
 /* A PAT value is eight memory types, each one of 0, 1, 4, 5, 6, 7 ("IA32_PAT MSR"). */
@@ -333,16 +333,16 @@ int handle_rdmsr(struct vmxlab_vcpu *vcpu)
 {
 	u64 value;
 
-	if (read_msr(vcpu, vcpu->regs.gpr[VCPU_RCX], &value))
+	if (read_msr(vcpu, vcpu->regs.gpr[GPR_RCX], &value))
 		return inject_gp(vcpu);
-	vcpu->regs.gpr[VCPU_RAX] = (u32)value;
-	vcpu->regs.gpr[VCPU_RDX] = value >> 32;
+	vcpu->regs.gpr[GPR_RAX] = (u32)value;
+	vcpu->regs.gpr[GPR_RDX] = value >> 32;
 	return vcpu_skip_instruction(vcpu);
 }
 
 int handle_wrmsr(struct vmxlab_vcpu *vcpu)
 {
-	if (write_msr(vcpu, vcpu->regs.gpr[VCPU_RCX], edx_eax(vcpu)))
+	if (write_msr(vcpu, vcpu->regs.gpr[GPR_RCX], edx_eax(vcpu)))
 		return inject_gp(vcpu);
 	return vcpu_skip_instruction(vcpu);
 }
@@ -361,13 +361,13 @@ static u64 xcr0_allowed(struct vmxlab_vcpu *vcpu)
  * XSETBV (SDM Vol. 2, "XSETBV"; Vol. 1, "Enabling the XSAVE Feature Set
  * and XSAVE-Enabled Features"): only XCR0; x87 always on; AVX only with
  * SSE; nothing the guest's CPUID leaf 0xD does not offer.  The new XCR0
- * is loaded before the next entry (EXIT_IRQS_ON takes the outer loop).
+ * is loaded before the next entry (EXIT_ACTION_IRQS_ON takes the outer loop).
  */
 int handle_xsetbv(struct vmxlab_vcpu *vcpu)
 {
 	u64 value = edx_eax(vcpu);
 
-	if ((u32)vcpu->regs.gpr[VCPU_RCX] != 0 ||
+	if ((u32)vcpu->regs.gpr[GPR_RCX] != 0 ||
 	    !(value & XFEATURE_MASK_FP) ||
 	    ((value & XFEATURE_MASK_YMM) && !(value & XFEATURE_MASK_SSE)) ||
 	    (value & ~xcr0_allowed(vcpu)))
@@ -375,5 +375,5 @@ int handle_xsetbv(struct vmxlab_vcpu *vcpu)
 	vcpu->xcr0 = value;
 	vcpu_cpuid_update(vcpu);	/* CPUID.(0DH,0):EBX, the XSAVE area's size */
 	vcpu_skip_instruction(vcpu);
-	return EXIT_IRQS_ON;
+	return EXIT_ACTION_IRQS_ON;
 }

@@ -9,7 +9,7 @@
  *              the VMCS, the vCPU and the run page, never sleep;
  *   .irqs_on   runs with interrupts on and may sleep (guest memory, EPT).
  * An entry with .irqs_off may defer to its .irqs_on by returning
- * EXIT_DEFERRED; an entry with only .irqs_on is deferred at once.  A
+ * EXIT_ACTION_DEFER; an entry with only .irqs_on is deferred at once.  A
  * handler returns an enum exit_action or -errno (KVM_RUN fails with it).
  * An empty entry is an exit vmxlab does not expect: KVM_RUN returns to
  * user space with KVM_EXIT_INTERNAL_ERROR naming it, never a host crash.
@@ -33,12 +33,16 @@
 #include "exits/exits.h"
 #include "vmx/vcpu.h"
 
-/* What the run loop does after a handler. */
+/*
+ * What the run loop does after a handler.  Not to be confused with the
+ * exit reasons (VMX_EXIT_*, what the CPU reports) or with run->exit_reason
+ * (KVM_EXIT_*, what user space is told).
+ */
 enum exit_action {
-	EXIT_RESUME = 1,	/* re-enter at once, interrupts still off */
-	EXIT_IRQS_ON,		/* re-enter after interrupts were let in */
-	EXIT_DEFERRED,		/* handle again with interrupts on */
-	EXIT_TO_USER,		/* run->exit_reason is set: KVM_RUN returns 0 */
+	EXIT_ACTION_RESUME = 1,	/* re-enter at once, interrupts still off */
+	EXIT_ACTION_IRQS_ON,	/* re-enter after interrupts were let in */
+	EXIT_ACTION_DEFER,	/* handle again with interrupts on */
+	EXIT_ACTION_TO_USER,	/* run->exit_reason is set: KVM_RUN returns 0 */
 };
 
 struct exit_handler {
@@ -49,7 +53,7 @@ struct exit_handler {
 /* exits/handlers.c: basic exit reason -> handlers. */
 extern const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS];
 
-int vmx_unexpected_exit(struct vmxlab_vcpu *vcpu);
+int exit_unexpected(struct vmxlab_vcpu *vcpu);
 int exit_dispatch_stepping(struct vmxlab_vcpu *vcpu, u32 basic);
 
 /* exits/io.c */
@@ -78,14 +82,14 @@ int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);
 static __always_inline int handle_cpuid(struct vmxlab_vcpu *vcpu)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
-	const u32 *out = cpuid_cache_answer(vcpu->cpuid, gpr[VCPU_RAX], gpr[VCPU_RCX]);
+	const u32 *out = cpuid_cache_answer(vcpu->cpuid, gpr[GPR_RAX], gpr[GPR_RCX]);
 
-	gpr[VCPU_RAX] = out[CPUID_REG_EAX];
-	gpr[VCPU_RBX] = out[CPUID_REG_EBX];
-	gpr[VCPU_RCX] = out[CPUID_REG_ECX];
-	gpr[VCPU_RDX] = out[CPUID_REG_EDX];
+	gpr[GPR_RAX] = out[CPUID_REG_EAX];
+	gpr[GPR_RBX] = out[CPUID_REG_EBX];
+	gpr[GPR_RCX] = out[CPUID_REG_ECX];
+	gpr[GPR_RDX] = out[CPUID_REG_EDX];
 	skip_instruction(vcpu);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 /*
@@ -107,7 +111,7 @@ static __always_inline int exit_dispatch_irqs_off(struct vmxlab_vcpu *vcpu, u32 
 	h = &exit_handlers[basic];
 	if (likely(h->irqs_off))
 		return h->irqs_off(vcpu);
-	return h->irqs_on ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
+	return h->irqs_on ? EXIT_ACTION_DEFER : exit_unexpected(vcpu);
 }
 
 /* An exit the irqs_off handling deferred: its .irqs_on handler. */

@@ -18,7 +18,7 @@
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
 {
 	skip_instruction(vcpu);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 /*

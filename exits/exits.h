@@ -62,11 +62,11 @@ void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu);
 int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len);
 int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, unsigned int len);
 
-/* exits/trace.c */
-void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason);
-long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
-long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp);
-void vcpu_trace_free(struct vmxlab_vcpu *vcpu);
+/* exits/exit_ring.c */
+void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason);
+long vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, void __user *argp);
+long vcpu_exit_ring_read(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vcpu_exit_ring_free(struct vmxlab_vcpu *vcpu);
 
 /* exits/cycles.c */
 void vcpu_cycles_charge(struct vmxlab_vcpu *vcpu, u64 entry_tsc);

@@ -17,7 +17,7 @@
 static int inject_ud(struct vmxlab_vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, X86_TRAP_UD, false, 0);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 static int handle_nmi(struct vmxlab_vcpu *vcpu)
@@ -29,26 +29,26 @@ static int handle_nmi(struct vmxlab_vcpu *vcpu)
 	 * (exits/watch.c): handled there, with interrupts on.
 	 */
 	if (((info >> INTR_TYPE_SHIFT) & 7) != VMX_INTR_NMI)
-		return vcpu->watch_stepping ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
+		return vcpu->watch_stepping ? EXIT_ACTION_DEFER : exit_unexpected(vcpu);
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an
 	 * exit and NMIs stay blocked until the next IRET ("NMI Exiting"):
 	 * hand it to the host's handler through its IDT vector.
 	 */
 	asm volatile("int $2");
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 static int handle_external_interrupt(struct vmxlab_vcpu *vcpu)
 {
 	/* Not acknowledged on exit: the host takes it once interrupts are on. */
-	return EXIT_IRQS_ON;
+	return EXIT_ACTION_IRQS_ON;
 }
 
 static int handle_triple_fault(struct vmxlab_vcpu *vcpu)
 {
 	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 /* Without an in-kernel interrupt controller, HLT is user space's business. */
@@ -56,7 +56,7 @@ static int handle_hlt(struct vmxlab_vcpu *vcpu)
 {
 	vcpu_skip_to_user(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 /* INVD and WBINVD: guest memory is the host's cacheable memory; nothing to do. */
@@ -71,7 +71,7 @@ static int handle_cache_flush(struct vmxlab_vcpu *vcpu)
  */
 static int handle_preemption_timer(struct vmxlab_vcpu *vcpu)
 {
-	return EXIT_IRQS_ON;
+	return EXIT_ACTION_IRQS_ON;
 }
 
 /*
@@ -84,11 +84,11 @@ static int handle_vmcall(struct vmxlab_vcpu *vcpu)
 	unsigned long *gpr = vcpu->regs.gpr;
 	const struct vmxlab_exit_info *info = vcpu->info;
 	u64 answer = VMXLAB_HC_ERROR;
-	u32 arg = gpr[VCPU_RCX];
+	u32 arg = gpr[GPR_RCX];
 
-	if ((u32)gpr[VCPU_RAX] != VMXLAB_HC_MAGIC)
+	if ((u32)gpr[GPR_RAX] != VMXLAB_HC_MAGIC)
 		return inject_ud(vcpu);
-	switch ((u32)gpr[VCPU_RBX]) {
+	switch ((u32)gpr[GPR_RBX]) {
 	case VMXLAB_HC_VERSION:
 		answer = VMXLAB_API_VERSION;
 		break;
@@ -101,10 +101,10 @@ static int handle_vmcall(struct vmxlab_vcpu *vcpu)
 		break;
 	case VMXLAB_HC_EXIT_CYCLES:
 	case VMXLAB_HC_EXIT_CYCLES_BUCKET:
-		answer = vcpu_cycles_hypercall(vcpu, gpr[VCPU_RBX], arg, gpr[VCPU_RDX]);
+		answer = vcpu_cycles_hypercall(vcpu, gpr[GPR_RBX], arg, gpr[GPR_RDX]);
 		break;
 	}
-	gpr[VCPU_RAX] = answer;
+	gpr[GPR_RAX] = answer;
 	return vcpu_skip_instruction(vcpu);
 }
 
@@ -147,7 +147,7 @@ const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 };
 
 /* An exit vmxlab has no handler for: tell user space, with the facts. */
-int vmx_unexpected_exit(struct vmxlab_vcpu *vcpu)
+int exit_unexpected(struct vmxlab_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 
@@ -157,7 +157,7 @@ int vmx_unexpected_exit(struct vmxlab_vcpu *vcpu)
 	run->internal.data[0] = vcpu->exit_reason;
 	run->internal.data[1] = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	run->internal.data[2] = vmcs_readl(VMCS_GUEST_RIP);
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 /*
@@ -174,11 +174,11 @@ noinline int exit_dispatch_stepping(struct vmxlab_vcpu *vcpu, u32 basic)
 	if (h->irqs_off)
 		action = h->irqs_off(vcpu);
 	else
-		action = h->irqs_on ? EXIT_DEFERRED : vmx_unexpected_exit(vcpu);
+		action = h->irqs_on ? EXIT_ACTION_DEFER : exit_unexpected(vcpu);
 	if (vcpu_watch_exit_completes_step(basic)) {
 		vcpu->watch.close_pending = true;
-		if (action == EXIT_RESUME)
-			action = EXIT_IRQS_ON;
+		if (action == EXIT_ACTION_RESUME)
+			action = EXIT_ACTION_IRQS_ON;
 	} else {
 		vcpu_watch_exit_before_step(vcpu);
 	}

@@ -42,19 +42,19 @@ int handle_io(struct vmxlab_vcpu *vcpu)
 	struct vmx_io_qual io;
 
 	if (vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io))
-		return vmx_unexpected_exit(vcpu);
+		return exit_unexpected(vcpu);
 	if (io.string)
-		return EXIT_DEFERRED;
+		return EXIT_ACTION_DEFER;
 	if (io.in) {
 		vcpu->pending = VCPU_PENDING_PIO_IN;
 		vcpu->sio.size = io.size;
 	} else {
 		vcpu->pending = VCPU_PENDING_PIO_OUT;
-		memcpy(vcpu->pio_data, &vcpu->regs.gpr[VCPU_RAX], io.size);
+		memcpy(vcpu->pio_data, &vcpu->regs.gpr[GPR_RAX], io.size);
 	}
 	io_exit(vcpu, &io, 1);
 	vcpu_pend_past_instruction(vcpu, 0);
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 /* Address size of INS/OUTS: VM-exit instruction information bits 9:7, or the mode's default. */
@@ -132,8 +132,8 @@ static void string_io_done(struct vmxlab_vcpu *vcpu, int index_reg)
 
 	string_reg_add(vcpu, index_reg, sio->down ? -step : step);
 	if (sio->rep)
-		string_reg_add(vcpu, VCPU_RCX, -(s64)sio->count);
-	if (!sio->rep || !(vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size)))
+		string_reg_add(vcpu, GPR_RCX, -(s64)sio->count);
+	if (!sio->rep || !(vcpu->regs.gpr[GPR_RCX] & addr_mask(sio->addr_size)))
 		vcpu_set_rip_past(vcpu, sio->next_rip);
 }
 
@@ -180,7 +180,7 @@ static int string_out(struct vmxlab_vcpu *vcpu, u64 index)
 static void string_out_complete_now(struct vmxlab_vcpu *vcpu)
 {
 	vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
-	string_io_done(vcpu, VCPU_RSI);
+	string_io_done(vcpu, GPR_RSI);
 	vcpu->pending = VCPU_PENDING_NONE;
 }
 
@@ -204,10 +204,10 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 			vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
 	if (!vcpu->long_mode)
 		sio->next_rip = (u32)sio->next_rip;
-	count = io.rep ? vcpu->regs.gpr[VCPU_RCX] & addr_mask(sio->addr_size) : 1;
+	count = io.rep ? vcpu->regs.gpr[GPR_RCX] & addr_mask(sio->addr_size) : 1;
 	if (!count)
 		return vcpu_skip_instruction(vcpu);
-	index = vcpu->regs.gpr[io.in ? VCPU_RDI : VCPU_RSI] & addr_mask(sio->addr_size);
+	index = vcpu->regs.gpr[io.in ? GPR_RDI : GPR_RSI] & addr_mask(sio->addr_size);
 	sio->count = min3(count, (u64)(PAGE_SIZE / io.size),
 			  elements_before_wrap(sio, index));
 	if (io.in) {
@@ -225,7 +225,7 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 	else
 		vcpu->exit_rip = vmcs_readl(VMCS_GUEST_RIP);
 	vcpu->rip_skipped = true;
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 static int complete_string_in(struct vmxlab_vcpu *vcpu)
@@ -239,14 +239,14 @@ static int complete_string_in(struct vmxlab_vcpu *vcpu)
 				vcpu->pio_data, sio->count * sio->size);
 	if (err)
 		return err;
-	string_io_done(vcpu, VCPU_RDI);
+	string_io_done(vcpu, GPR_RDI);
 	return 0;
 }
 
 /* IN's data into AL, AX or EAX (a 32-bit result zero-extends into RAX). */
 static void complete_in(struct vmxlab_vcpu *vcpu)
 {
-	unsigned long *rax = &vcpu->regs.gpr[VCPU_RAX];
+	unsigned long *rax = &vcpu->regs.gpr[GPR_RAX];
 	u32 data = 0;
 
 	memcpy(&data, vcpu->pio_data, vcpu->sio.size);
@@ -290,7 +290,7 @@ int vcpu_complete_pending(struct vmxlab_vcpu *vcpu)
 		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 		break;
 	case VCPU_PENDING_PIO_STRING_OUT:
-		string_io_done(vcpu, VCPU_RSI);
+		string_io_done(vcpu, GPR_RSI);
 		break;
 	case VCPU_PENDING_PIO_STRING_IN:
 		err = complete_string_in(vcpu);

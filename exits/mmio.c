@@ -125,7 +125,7 @@ static int emulation_failure(struct vmxlab_vcpu *vcpu, const u8 *bytes, unsigned
 	       sizeof(run->emulation_failure.insn_bytes));
 	memcpy(run->emulation_failure.insn_bytes, bytes,
 	       min_t(unsigned int, len, sizeof(run->emulation_failure.insn_bytes)));
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
@@ -164,7 +164,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 	} else {
 		vcpu->pending = VCPU_PENDING_MMIO_READ;
 	}
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 int handle_ept_violation(struct vmxlab_vcpu *vcpu)
@@ -177,14 +177,14 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	/* An access an EPT watch denies goes to user space, not executed (exits/watch.c). */
 	if (vcpu_watch_hit(vcpu, gpa, &q)) {
 		reinject_interrupted_event();
-		return EXIT_TO_USER;
+		return EXIT_ACTION_TO_USER;
 	}
 	ret = vm_ept_fault(vcpu->vm, gpa, q.write);
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {
 		reinject_interrupted_event();
-		return EXIT_RESUME;
+		return EXIT_ACTION_RESUME;
 	}
 	/*
 	 * Unbacked: only a data access by the instruction itself can be
@@ -192,7 +192,7 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	 */
 	if (q.fetch || (q.gla_valid && !q.gla_translation) ||
 	    (vmcs_read32(VMCS_IDT_VECTORING_INFO) & IDT_VECTORING_VALID))
-		return vmx_unexpected_exit(vcpu);
+		return exit_unexpected(vcpu);
 	return emulate_mmio(vcpu, gpa);
 }
 
@@ -201,5 +201,5 @@ int handle_ept_misconfig(struct vmxlab_vcpu *vcpu)
 {
 	pr_err_ratelimited("EPT misconfiguration at guest-physical 0x%llx\n",
 			   vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS));
-	return vmx_unexpected_exit(vcpu);
+	return exit_unexpected(vcpu);
 }

@@ -290,7 +290,7 @@ int vcpu_watch_after_exit(struct vmxlab_vcpu *vcpu, int action)
 	struct vcpu_watch *w = &vcpu->watch;
 
 	if (w->close_pending || action < 0 ||
-	    (action == EXIT_TO_USER && !w->hit_pending))
+	    (action == EXIT_ACTION_TO_USER && !w->hit_pending))
 		end_step(vcpu);
 	return action;
 }
@@ -326,24 +326,24 @@ int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu)
 	bool ours;
 
 	if (!vcpu->watch.stepping)
-		return vmx_unexpected_exit(vcpu);
+		return exit_unexpected(vcpu);
 	vmx_decode_intr_info(info, &intr);
 	ours = intr.vector == X86_TRAP_DB && intr.type == VMX_INTR_HW_EXCEPTION &&
 	       (qual & DBG_EXIT_QUAL_BS) && !vcpu->watch.use_mtf;
 	end_step(vcpu);
 	if (ours && !vcpu->watch.guest_tf && !(qual & DBG_EXIT_QUAL_B0_3))
-		return EXIT_RESUME;
+		return EXIT_ACTION_RESUME;
 	reflect_exception(vcpu, info);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 /* The monitor trap flag exit after the stepped instruction ("Monitor Trap Flag"). */
 int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu)
 {
 	if (!vcpu->watch.stepping)
-		return vmx_unexpected_exit(vcpu);
+		return exit_unexpected(vcpu);
 	end_step(vcpu);
-	return EXIT_RESUME;
+	return EXIT_ACTION_RESUME;
 }
 
 /* The vCPU goes away: pages it held open close. */

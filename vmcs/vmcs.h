@@ -31,13 +31,13 @@ u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);
 u64 vmcs_cr4_allowed(void);
 
-/* vmcs/entry_report.c */
+/* vmcs/check_entry.c */
 long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
 bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu);
 long vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp);
 void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
 
-/* vmcs/snapshot.c */
+/* vmcs/get_vmcs.c */
 long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
 
 #endif /* VMXLAB_VMCS_H */

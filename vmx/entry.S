@@ -6,16 +6,19 @@
  * int vmxlab_enter_guest(struct vmxlab_guest_regs *regs,	// %rdi
  *			  unsigned long launched)		// %rsi
  *
- * Contract:
- *   - called with interrupts off and the vCPU's VMCS current;
- *   - returns 0 after a VM exit: the guest's GPRs (but RSP, which the
- *     VMCS holds) and CR2 are in @regs, the host's callee-saved
+ * Contract (the one place it is written; vmx/vcpu.h has the prototype):
+ *   - called with interrupts off and the vCPU's VMCS current; @launched
+ *     is 0 for VMLAUNCH, else VMRESUME;
+ *   - returns VMXLAB_ENTER_OK after a VM exit: the guest's GPRs (but RSP,
+ *     which the VMCS holds) and CR2 are in @regs, the host's callee-saved
  *     registers are restored;
- *   - returns 1 after VMfail (VMfailInvalid or VMfailValid; the caller
- *     reads the VM-instruction error), 2 if VMLAUNCH/VMRESUME faulted;
+ *   - returns VMXLAB_ENTER_VMFAIL after VMfail (VMfailInvalid or
+ *     VMfailValid, of the entry or of the VMWRITE of HOST_RSP; the caller
+ *     reads the VM-instruction error), VMXLAB_ENTER_FAULT if
+ *     VMLAUNCH/VMRESUME faulted;
  *   - the caller owns the launched flag: it passes it in and sets it
- *     only after a successful entry (return 0 without bit 31 of the exit
- *     reason set).
+ *     only after a successful entry (VMXLAB_ENTER_OK without bit 31 of
+ *     the exit reason set).
  *
  * The processor saves no guest GPR on VM exit and loads none on VM entry
  * (SDM Vol. 3C, "Loading Guest State" and "Saving Guest State" cover
@@ -32,10 +35,10 @@
  *	if (cr2 != regs->cr2) cr2 = regs->cr2;
  *	load guest GPRs from regs;
  *	launched ? VMRESUME : VMLAUNCH;   // success: continues at vmxlab_vmexit
- *	return 1;
+ *	return VMXLAB_ENTER_VMFAIL;
  * vmxlab_vmexit:
  *	save guest GPRs and CR2 into regs (regs from the stack);
- *	return 0;
+ *	return VMXLAB_ENTER_OK;
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -55,14 +58,14 @@ SYM_FUNC_START(vmxlab_enter_guest)
 	push	%rdi
 
 	/* HOST_RSP changes only when the caller's stack depth does. */
-	cmp	%rsp, GREGS_HOST_RSP(%rdi)
+	cmp	%rsp, GREGS_HOST_RSP_OFF(%rdi)
 	je	1f
-	mov	%rsp, GREGS_HOST_RSP(%rdi)
+	mov	%rsp, GREGS_HOST_RSP_OFF(%rdi)
 	mov	$VMCS_FIELD_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
 	jbe	.Lvmfail		/* CF or ZF: VMfailInvalid or VMfailValid */
 1:
-	mov	GREGS_CR2(%rdi), %rax
+	mov	GREGS_CR2_OFF(%rdi), %rax
 	mov	%cr2, %rdx
 	cmp	%rax, %rdx
 	je	2f
@@ -71,21 +74,21 @@ SYM_FUNC_START(vmxlab_enter_guest)
 	/* ZF = !launched; no instruction below touches the flags. */
 	test	%rsi, %rsi
 
-	mov	GREGS_RAX(%rdi), %rax
-	mov	GREGS_RCX(%rdi), %rcx
-	mov	GREGS_RDX(%rdi), %rdx
-	mov	GREGS_RBX(%rdi), %rbx
-	mov	GREGS_RBP(%rdi), %rbp
-	mov	GREGS_RSI(%rdi), %rsi
-	mov	GREGS_R8(%rdi), %r8
-	mov	GREGS_R9(%rdi), %r9
-	mov	GREGS_R10(%rdi), %r10
-	mov	GREGS_R11(%rdi), %r11
-	mov	GREGS_R12(%rdi), %r12
-	mov	GREGS_R13(%rdi), %r13
-	mov	GREGS_R14(%rdi), %r14
-	mov	GREGS_R15(%rdi), %r15
-	mov	GREGS_RDI(%rdi), %rdi
+	mov	GREGS_RAX_OFF(%rdi), %rax
+	mov	GREGS_RCX_OFF(%rdi), %rcx
+	mov	GREGS_RDX_OFF(%rdi), %rdx
+	mov	GREGS_RBX_OFF(%rdi), %rbx
+	mov	GREGS_RBP_OFF(%rdi), %rbp
+	mov	GREGS_RSI_OFF(%rdi), %rsi
+	mov	GREGS_R8_OFF(%rdi), %r8
+	mov	GREGS_R9_OFF(%rdi), %r9
+	mov	GREGS_R10_OFF(%rdi), %r10
+	mov	GREGS_R11_OFF(%rdi), %r11
+	mov	GREGS_R12_OFF(%rdi), %r12
+	mov	GREGS_R13_OFF(%rdi), %r13
+	mov	GREGS_R14_OFF(%rdi), %r14
+	mov	GREGS_R15_OFF(%rdi), %r15
+	mov	GREGS_RDI_OFF(%rdi), %rdi
 
 	UNWIND_HINT_SAVE
 	jz	.Llaunch
@@ -105,24 +108,24 @@ SYM_INNER_LABEL(vmxlab_vmexit, SYM_L_GLOBAL)
 	/* RSP is HOST_RSP again: 0(%rsp) is the regs pointer. */
 	push	%rdi
 	mov	8(%rsp), %rdi
-	mov	%rax, GREGS_RAX(%rdi)
-	mov	%rcx, GREGS_RCX(%rdi)
-	mov	%rdx, GREGS_RDX(%rdi)
-	mov	%rbx, GREGS_RBX(%rdi)
-	mov	%rbp, GREGS_RBP(%rdi)
-	mov	%rsi, GREGS_RSI(%rdi)
-	mov	%r8, GREGS_R8(%rdi)
-	mov	%r9, GREGS_R9(%rdi)
-	mov	%r10, GREGS_R10(%rdi)
-	mov	%r11, GREGS_R11(%rdi)
-	mov	%r12, GREGS_R12(%rdi)
-	mov	%r13, GREGS_R13(%rdi)
-	mov	%r14, GREGS_R14(%rdi)
-	mov	%r15, GREGS_R15(%rdi)
-	pop	GREGS_RDI(%rdi)
+	mov	%rax, GREGS_RAX_OFF(%rdi)
+	mov	%rcx, GREGS_RCX_OFF(%rdi)
+	mov	%rdx, GREGS_RDX_OFF(%rdi)
+	mov	%rbx, GREGS_RBX_OFF(%rdi)
+	mov	%rbp, GREGS_RBP_OFF(%rdi)
+	mov	%rsi, GREGS_RSI_OFF(%rdi)
+	mov	%r8, GREGS_R8_OFF(%rdi)
+	mov	%r9, GREGS_R9_OFF(%rdi)
+	mov	%r10, GREGS_R10_OFF(%rdi)
+	mov	%r11, GREGS_R11_OFF(%rdi)
+	mov	%r12, GREGS_R12_OFF(%rdi)
+	mov	%r13, GREGS_R13_OFF(%rdi)
+	mov	%r14, GREGS_R14_OFF(%rdi)
+	mov	%r15, GREGS_R15_OFF(%rdi)
+	pop	GREGS_RDI_OFF(%rdi)
 	mov	%cr2, %rax
-	mov	%rax, GREGS_CR2(%rdi)
-	xor	%eax, %eax
+	mov	%rax, GREGS_CR2_OFF(%rdi)
+	mov	$VMXLAB_ENTER_OK, %eax
 
 .Lout:
 	add	$8, %rsp		/* the regs pointer */
@@ -144,9 +147,9 @@ SYM_INNER_LABEL(vmxlab_vmexit, SYM_L_GLOBAL)
 	RET
 
 .Lvmfail:
-	mov	$1, %eax
+	mov	$VMXLAB_ENTER_VMFAIL, %eax
 	jmp	.Lout
 .Lfault:
-	mov	$2, %eax
+	mov	$VMXLAB_ENTER_FAULT, %eax
 	jmp	.Lout
 SYM_FUNC_END(vmxlab_enter_guest)

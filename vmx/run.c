@@ -17,7 +17,7 @@
  * one lets interrupts in, checks for signals and rescheduling, handles
  * the exits that may sleep (EPT violations pin pages), and returns to
  * user space when an exit is for it.  Read from the bottom up: vcpu_run()
- * (KVM_RUN) -> run_loop() -> run_batch() -> run_irqs_off() ->
+ * (KVM_RUN) -> run_loop() -> run_batch() -> run_irqs_off_loop() ->
  * vmxlab_enter_guest() (vmx/entry.S) -> handle_exit_irqs_off() -> the
  * exit table (exits/dispatch.h) -> a handler in exits/.
  */
@@ -299,13 +299,13 @@ static bool load_guest_xcr0(struct vmxlab_vcpu *vcpu)
  * entry leaves the VMCS's launch state as it was; VMCLEAR (on the next
  * load) and VMLAUNCH start from a known one.
  */
-static noinline int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result)
+static noinline int entry_failed(struct vmxlab_vcpu *vcpu, int stub_result)
 {
 	struct kvm_run *run = vcpu->run;
 	u32 reason;
 
 	vcpu->info->entry_failures++;
-	if (stub_result == VMXLAB_ENTER_EXIT) {
+	if (stub_result == VMXLAB_ENTER_OK) {
 		reason = vcpu->exit_reason;
 		vcpu->info->instruction_error = 0;
 	} else {
@@ -317,7 +317,7 @@ static noinline int vmx_entry_failed(struct vmxlab_vcpu *vcpu, int stub_result)
 	run->fail_entry.hardware_entry_failure_reason = reason;
 	run->fail_entry.cpu = smp_processor_id();
 	vcpu_reset_launch_state(vcpu);
-	return EXIT_TO_USER;
+	return EXIT_ACTION_TO_USER;
 }
 
 /*
@@ -332,13 +332,13 @@ static __always_inline int handle_exit_irqs_off(struct vmxlab_vcpu *vcpu)
 
 	vcpu->exit_reason = reason;
 	trace_vmxlab_exit(vcpu, reason);
-	if (unlikely(vcpu->tracing))
-		vcpu_trace_record(vcpu, reason);
+	if (unlikely(vcpu->exit_ring_on))
+		vcpu_exit_ring_record(vcpu, reason);
 	if (unlikely(vmx_exit_is_entry_failure(reason)))
-		return vmx_entry_failed(vcpu, VMXLAB_ENTER_EXIT);
+		return entry_failed(vcpu, VMXLAB_ENTER_OK);
 	if (unlikely(basic >= VMXLAB_MAX_EXIT_REASONS)) {
 		vcpu->info->exits_other++;
-		return vmx_unexpected_exit(vcpu);
+		return exit_unexpected(vcpu);
 	}
 	vcpu->info->exits[basic]++;
 	return exit_dispatch_irqs_off(vcpu, basic);
@@ -358,7 +358,7 @@ static __always_inline bool host_work_pending(void)
  * itself is inlined.  @timed (a constant: the compiler builds two loops)
  * reads the TSC around the stub for exit timing (exits/cycles.c).
  */
-static __always_inline int run_irqs_off(struct vmxlab_vcpu *vcpu, const bool timed)
+static __always_inline int run_irqs_off_loop(struct vmxlab_vcpu *vcpu, const bool timed)
 {
 	struct vmxlab_exit_info *info = vcpu->info;
 	unsigned int budget = IRQS_OFF_EXIT_BUDGET;
@@ -373,16 +373,16 @@ static __always_inline int run_irqs_off(struct vmxlab_vcpu *vcpu, const bool tim
 		if (timed)
 			exit_tsc = rdtsc();
 		info->entries++;
-		if (unlikely(stub != VMXLAB_ENTER_EXIT))
-			return vmx_entry_failed(vcpu, stub);
+		if (unlikely(stub != VMXLAB_ENTER_OK))
+			return entry_failed(vcpu, stub);
 		vcpu->launched = true;
 		action = handle_exit_irqs_off(vcpu);
 		if (timed)
 			vcpu_cycles_exit(vcpu, exit_tsc);
-		if (action != EXIT_RESUME)
+		if (action != EXIT_ACTION_RESUME)
 			return action;
 		if (unlikely(host_work_pending() || !--budget))
-			return EXIT_IRQS_ON;
+			return EXIT_ACTION_IRQS_ON;
 	}
 }
 
@@ -390,11 +390,11 @@ static __always_inline int run_irqs_off(struct vmxlab_vcpu *vcpu, const bool tim
  * Exit timing is chosen once per inner loop, not per exit: while it is
  * off (the default) the in-kernel exit path is the untimed loop, unchanged.
  */
-static int vmx_run_irqs_off(struct vmxlab_vcpu *vcpu)
+static int run_irqs_off(struct vmxlab_vcpu *vcpu)
 {
 	if (unlikely(vcpu->timing_exits))
-		return run_irqs_off(vcpu, true);
-	return run_irqs_off(vcpu, false);
+		return run_irqs_off_loop(vcpu, true);
+	return run_irqs_off_loop(vcpu, false);
 }
 
 static int run_batch(struct vmxlab_vcpu *vcpu)
@@ -405,7 +405,7 @@ static int run_batch(struct vmxlab_vcpu *vcpu)
 	local_irq_disable();
 	refresh_host_state(vcpu);
 	guest_xcr0 = load_guest_xcr0(vcpu);
-	action = vmx_run_irqs_off(vcpu);
+	action = run_irqs_off(vcpu);
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);
 	if (unlikely(hw_breakpoint_active()))
@@ -454,12 +454,12 @@ static long run_loop(struct vmxlab_vcpu *vcpu)
 		load_guest_state(vcpu);
 		preempt_enable();
 		action = run_batch(vcpu);
-		if (action == EXIT_DEFERRED)
+		if (action == EXIT_ACTION_DEFER)
 			action = exit_dispatch_irqs_on(vcpu,
 					vmx_exit_basic_reason(vcpu->exit_reason));
 		if (unlikely(vcpu->watch_stepping))
 			action = vcpu_watch_after_exit(vcpu, action);
-		if (action == EXIT_TO_USER) {
+		if (action == EXIT_ACTION_TO_USER) {
 			vcpu_exit_to_user_info(vcpu);
 			return 0;
 		}

@@ -31,14 +31,14 @@ static long vcpu_get_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
 	struct kvm_regs regs = {
-		.rax = gpr[VCPU_RAX], .rbx = gpr[VCPU_RBX],
-		.rcx = gpr[VCPU_RCX], .rdx = gpr[VCPU_RDX],
-		.rsi = gpr[VCPU_RSI], .rdi = gpr[VCPU_RDI],
-		.rbp = gpr[VCPU_RBP], .r8 = gpr[VCPU_R8],
-		.r9 = gpr[VCPU_R9], .r10 = gpr[VCPU_R10],
-		.r11 = gpr[VCPU_R11], .r12 = gpr[VCPU_R12],
-		.r13 = gpr[VCPU_R13], .r14 = gpr[VCPU_R14],
-		.r15 = gpr[VCPU_R15],
+		.rax = gpr[GPR_RAX], .rbx = gpr[GPR_RBX],
+		.rcx = gpr[GPR_RCX], .rdx = gpr[GPR_RDX],
+		.rsi = gpr[GPR_RSI], .rdi = gpr[GPR_RDI],
+		.rbp = gpr[GPR_RBP], .r8 = gpr[GPR_R8],
+		.r9 = gpr[GPR_R9], .r10 = gpr[GPR_R10],
+		.r11 = gpr[GPR_R11], .r12 = gpr[GPR_R12],
+		.r13 = gpr[GPR_R13], .r14 = gpr[GPR_R14],
+		.r15 = gpr[GPR_R15],
 	};
 
 	vcpu_load(vcpu);
@@ -59,21 +59,21 @@ static long vcpu_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	/* Reserved RFLAGS bits would fail VM entry ("Checks on Guest RIP, RFLAGS, and SSP"). */
 	if (regs.rflags & ~RFLAGS_DEFINED)
 		return -EINVAL;
-	gpr[VCPU_RAX] = regs.rax;
-	gpr[VCPU_RBX] = regs.rbx;
-	gpr[VCPU_RCX] = regs.rcx;
-	gpr[VCPU_RDX] = regs.rdx;
-	gpr[VCPU_RSI] = regs.rsi;
-	gpr[VCPU_RDI] = regs.rdi;
-	gpr[VCPU_RBP] = regs.rbp;
-	gpr[VCPU_R8] = regs.r8;
-	gpr[VCPU_R9] = regs.r9;
-	gpr[VCPU_R10] = regs.r10;
-	gpr[VCPU_R11] = regs.r11;
-	gpr[VCPU_R12] = regs.r12;
-	gpr[VCPU_R13] = regs.r13;
-	gpr[VCPU_R14] = regs.r14;
-	gpr[VCPU_R15] = regs.r15;
+	gpr[GPR_RAX] = regs.rax;
+	gpr[GPR_RBX] = regs.rbx;
+	gpr[GPR_RCX] = regs.rcx;
+	gpr[GPR_RDX] = regs.rdx;
+	gpr[GPR_RSI] = regs.rsi;
+	gpr[GPR_RDI] = regs.rdi;
+	gpr[GPR_RBP] = regs.rbp;
+	gpr[GPR_R8] = regs.r8;
+	gpr[GPR_R9] = regs.r9;
+	gpr[GPR_R10] = regs.r10;
+	gpr[GPR_R11] = regs.r11;
+	gpr[GPR_R12] = regs.r12;
+	gpr[GPR_R13] = regs.r13;
+	gpr[GPR_R14] = regs.r14;
+	gpr[GPR_R15] = regs.r15;
 	vcpu_load(vcpu);
 	vmcs_writel(VMCS_GUEST_RSP, regs.rsp);
 	vmcs_writel(VMCS_GUEST_RIP, regs.rip);
@@ -219,9 +219,9 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 	case VMXLAB_GET_VMCS:
 		return vmcs_snapshot_ioctl(vcpu, argp);
 	case VMXLAB_SET_TRACE:
-		return vcpu_set_trace(vcpu, argp);
+		return vcpu_exit_ring_set(vcpu, argp);
 	case VMXLAB_READ_TRACE:
-		return vcpu_read_trace(vcpu, argp);
+		return vcpu_exit_ring_read(vcpu, argp);
 	case VMXLAB_CHECK_ENTRY:
 		return vcpu_check_entry(vcpu, argp);
 	case VMXLAB_SET_VMCS:
@@ -290,7 +290,7 @@ static void vcpu_free(struct vmxlab_vcpu *vcpu)
 	if (vcpu->vpid)
 		vmxlab_vpid_free(vcpu->vpid);
 	kvfree(vcpu->cpuid);
-	vcpu_trace_free(vcpu);
+	vcpu_exit_ring_free(vcpu);
 	vcpu_cycles_free(vcpu);
 	kfree(vcpu);
 }

@@ -19,7 +19,6 @@
 #ifndef VMXLAB_VCPU_H
 #define VMXLAB_VCPU_H
 
-#ifndef __ASSEMBLY__
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -32,29 +31,30 @@
 #include <vmxlab/ept_watch.h>
 #include <vmxlab/mmio_decode.h>
 #include <vmxlab/uapi.h>
-#endif
 
 /*
- * Guest general-purpose registers, numbered as the SDM numbers them in
- * exit qualifications and instruction encodings.  RSP lives in the VMCS.
+ * Guest general-purpose registers: GPR_* is the index into
+ * vmxlab_guest_regs.gpr[], numbered as the SDM numbers them in exit
+ * qualifications and instruction encodings (vmx/offsets.c turns each into
+ * the byte offset GREGS_*_OFF for the stub).  RSP lives in the VMCS.
  */
-#define VCPU_RAX	0
-#define VCPU_RCX	1
-#define VCPU_RDX	2
-#define VCPU_RBX	3
-#define VCPU_RSP	4
-#define VCPU_RBP	5
-#define VCPU_RSI	6
-#define VCPU_RDI	7
-#define VCPU_R8		8
-#define VCPU_R9		9
-#define VCPU_R10	10
-#define VCPU_R11	11
-#define VCPU_R12	12
-#define VCPU_R13	13
-#define VCPU_R14	14
-#define VCPU_R15	15
-#define VCPU_NR_GPRS	16
+#define GPR_RAX	0
+#define GPR_RCX	1
+#define GPR_RDX	2
+#define GPR_RBX	3
+#define GPR_RSP	4
+#define GPR_RBP	5
+#define GPR_RSI	6
+#define GPR_RDI	7
+#define GPR_R8	8
+#define GPR_R9	9
+#define GPR_R10	10
+#define GPR_R11	11
+#define GPR_R12	12
+#define GPR_R13	13
+#define GPR_R14	14
+#define GPR_R15	15
+#define GPR_COUNT	16
 
 #define VMXLAB_MAX_VCPUS	8
 #define VMXLAB_MAX_SLOTS	32
@@ -62,28 +62,26 @@
 /* Guest-physical addresses a 4-level EPT walk translates. */
 #define VMXLAB_GPA_LIMIT	(1ULL << 48)
 
-#ifndef __ASSEMBLY__
-
 /* What the entry/exit stub (vmx/entry.S) reads and writes. */
 struct vmxlab_guest_regs {
-	unsigned long gpr[VCPU_NR_GPRS];
+	unsigned long gpr[GPR_COUNT];
 	unsigned long cr2;		/* CR2 is not switched by VMX */
 	unsigned long host_rsp;		/* what the VMCS's HOST_RSP holds */
 };
 
 /*
- * int vmxlab_enter_guest(regs, launched): VMLAUNCH (launched == 0) or
- * VMRESUME the current VMCS with the guest GPRs of @regs.  Returns 0
- * after a VM exit (guest GPRs and CR2 saved in @regs), 1 after VMfail
- * (VMfailInvalid or VMfailValid: the flags were tested in the stub),
- * 2 if the instruction faulted.  Interrupts must be off.
+ * The entry/exit stub: VMLAUNCH or VMRESUME, and back.  Its contract is
+ * written once, in vmx/entry.S; the stub returns these values, which
+ * vmx/offsets.c hands to it.
  */
+enum vmxlab_enter_result {
+	VMXLAB_ENTER_OK,	/* a VM exit; bit 31 of its reason may say the entry failed */
+	VMXLAB_ENTER_VMFAIL,	/* VMfailInvalid or VMfailValid */
+	VMXLAB_ENTER_FAULT,	/* VMLAUNCH/VMRESUME faulted */
+};
+
 int vmxlab_enter_guest(struct vmxlab_guest_regs *regs, unsigned long launched);
 extern const char vmxlab_vmexit[];	/* HOST_RIP */
-
-#define VMXLAB_ENTER_EXIT	0
-#define VMXLAB_ENTER_VMFAIL	1
-#define VMXLAB_ENTER_FAULT	2
 
 struct vmxlab_memslot {
 	bool used;
@@ -109,7 +107,7 @@ struct vmxlab_vm {
 	u64 eptp;
 	struct dentry *debugfs;	/* vmxlab/vm-<pid>-<n>/ */
 	unsigned long pinned_pages;
-	struct ept_watch_set watch;	/* EPT watches (ept/watch_vm.c), under lock */
+	struct ept_watch_set watch;	/* EPT watches (ept/ept_watch_vm.c), under lock */
 };
 
 /*
@@ -165,7 +163,7 @@ struct vmxlab_vcpu {
 	struct kvm_run *run;
 	struct vmxlab_exit_info *info;	/* inside the run page */
 	u32 exit_reason;
-	bool tracing;		/* record every exit in trace_ring */
+	bool exit_ring_on;	/* record every exit in exit_ring */
 	bool timing_exits;	/* exit cycles on: read once per inner loop (exits/cycles.c) */
 	bool watch_stepping;	/* an EPT watch ALLOW_ONCE is open: watch.stepping */
 
@@ -208,8 +206,8 @@ struct vmxlab_vcpu {
 	struct vcpu_string_io sio;
 	u64 pending_rip;	/* where RIP goes when the pending exit completes */
 	u64 exit_rip;		/* RIP of the instruction behind the exit */
-	struct vmxlab_trace_record *trace_ring;	/* VMXLAB_TRACE_RING_SIZE records */
-	u64 trace_seq;		/* seq of the next record */
+	struct vmxlab_trace_record *exit_ring;	/* VMXLAB_TRACE_RING_SIZE records */
+	u64 exit_ring_seq;		/* seq of the next record */
 	struct dentry *debugfs;	/* .../vcpu<id>: exit statistics */
 	struct dentry *debugfs_cycles;	/* .../vcpu<id>-cycles: exit timing */
 	/* Exit timing (VMXLAB_SET_EXIT_CYCLES), allocated when first turned on. */
@@ -228,5 +226,4 @@ static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)
 	return vcpu->cr0 & X86_CR0_PE;
 }
 
-#endif /* __ASSEMBLY__ */
 #endif /* VMXLAB_VCPU_H */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exit trace: a ring of a vCPU's most recent VM exits, in-kernel ones
+ * The exit ring: a vCPU's most recent VM exits, in-kernel ones
  * included, for user space to read (VMXLAB_SET_TRACE, VMXLAB_READ_TRACE).
  *
- * Recording happens in the exit dispatcher with interrupts off, only while
- * tracing is on: a few VMREADs of the exit-information fields (SDM Vol.
- * 3C, "Information for VM Exits") into the next slot.  Reading happens in
+ * Recording happens in the run loop (vmx/run.c) with interrupts off, only
+ * while the ring is on: a few VMREADs of the exit-information fields (SDM
+ * Vol. 3C, "Information for VM Exits") into the next slot.  Reading happens in
  * a vCPU ioctl, under the vCPU mutex, so never while KVM_RUN writes.
  */
 #include <linux/slab.h>
@@ -18,26 +18,26 @@
 
 #define RING_SIZE	VMXLAB_TRACE_RING_SIZE
 
-void vcpu_trace_record(struct vmxlab_vcpu *vcpu, u32 reason)
+void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason)
 {
-	struct vmxlab_trace_record *r = &vcpu->trace_ring[vcpu->trace_seq % RING_SIZE];
+	struct vmxlab_trace_record *r = &vcpu->exit_ring[vcpu->exit_ring_seq % RING_SIZE];
 	u32 basic = reason & 0xffff;
 	unsigned long *gpr = vcpu->regs.gpr;
 
-	r->seq = vcpu->trace_seq++;
+	r->seq = vcpu->exit_ring_seq++;
 	r->exit_reason = reason;
 	r->instruction_len = vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
 	r->qualification = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	r->guest_rip = vmcs_readl(VMCS_GUEST_RIP);
 	r->guest_phys = basic == VMX_EXIT_EPT_VIOLATION || basic == VMX_EXIT_EPT_MISCONFIG ?
 			vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS) : 0;
-	r->rax = gpr[VCPU_RAX];
-	r->rcx = gpr[VCPU_RCX];
-	r->rdx = gpr[VCPU_RDX];
-	r->rbx = gpr[VCPU_RBX];
+	r->rax = gpr[GPR_RAX];
+	r->rcx = gpr[GPR_RCX];
+	r->rdx = gpr[GPR_RDX];
+	r->rbx = gpr[GPR_RBX];
 }
 
-long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+long vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct vmxlab_trace_control ctl;
 
@@ -47,16 +47,16 @@ long vcpu_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
 	    memchr_inv(ctl.reserved, 0, sizeof(ctl.reserved)))
 		return -EINVAL;
 	if (!(ctl.flags & VMXLAB_TRACE_ON)) {
-		vcpu->tracing = false;
+		vcpu->exit_ring_on = false;
 		return 0;
 	}
-	if (!vcpu->trace_ring) {
-		vcpu->trace_ring = vcalloc(RING_SIZE, sizeof(*vcpu->trace_ring));
-		if (!vcpu->trace_ring)
+	if (!vcpu->exit_ring) {
+		vcpu->exit_ring = vcalloc(RING_SIZE, sizeof(*vcpu->exit_ring));
+		if (!vcpu->exit_ring)
 			return -ENOMEM;
 	}
-	vcpu->trace_seq = 0;
-	vcpu->tracing = true;
+	vcpu->exit_ring_seq = 0;
+	vcpu->exit_ring_on = true;
 	return 0;
 }
 
@@ -66,9 +66,9 @@ static int copy_records(struct vmxlab_vcpu *vcpu, void __user *dst, u64 first, u
 	while (count) {
 		u32 index = first % RING_SIZE;
 		u32 chunk = min_t(u32, count, RING_SIZE - index);
-		size_t bytes = chunk * sizeof(*vcpu->trace_ring);
+		size_t bytes = chunk * sizeof(*vcpu->exit_ring);
 
-		if (copy_to_user(dst, &vcpu->trace_ring[index], bytes))
+		if (copy_to_user(dst, &vcpu->exit_ring[index], bytes))
 			return -EFAULT;
 		dst += bytes;
 		first += chunk;
@@ -77,7 +77,7 @@ static int copy_records(struct vmxlab_vcpu *vcpu, void __user *dst, u64 first, u
 	return 0;
 }
 
-long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+long vcpu_exit_ring_read(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct vmxlab_trace_read rd;
 	u64 oldest, first;
@@ -86,19 +86,19 @@ long vcpu_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
 		return -EFAULT;
 	if (memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
 		return -EINVAL;
-	if (!vcpu->trace_ring)
-		return -ENODATA;	/* tracing was never turned on */
-	oldest = vcpu->trace_seq > RING_SIZE ? vcpu->trace_seq - RING_SIZE : 0;
-	first = clamp(rd.from_seq, oldest, vcpu->trace_seq);
+	if (!vcpu->exit_ring)
+		return -ENODATA;	/* the ring was never turned on */
+	oldest = vcpu->exit_ring_seq > RING_SIZE ? vcpu->exit_ring_seq - RING_SIZE : 0;
+	first = clamp(rd.from_seq, oldest, vcpu->exit_ring_seq);
 	rd.lost = first > rd.from_seq ? first - rd.from_seq : 0;
-	rd.count = min_t(u64, rd.max, vcpu->trace_seq - first);
-	rd.next_seq = vcpu->trace_seq;
+	rd.count = min_t(u64, rd.max, vcpu->exit_ring_seq - first);
+	rd.next_seq = vcpu->exit_ring_seq;
 	if (copy_records(vcpu, u64_to_user_ptr(rd.records), first, rd.count))
 		return -EFAULT;
 	return copy_to_user(argp, &rd, sizeof(rd)) ? -EFAULT : 0;
 }
 
-void vcpu_trace_free(struct vmxlab_vcpu *vcpu)
+void vcpu_exit_ring_free(struct vmxlab_vcpu *vcpu)
 {
-	vfree(vcpu->trace_ring);
+	vfree(vcpu->exit_ring);
 }

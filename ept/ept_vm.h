@@ -10,6 +10,7 @@
 #include <linux/compiler_types.h>
 #include <linux/types.h>
 
+struct vmxlab_ept_watch;
 struct vmxlab_vm;
 struct vmxlab_memslot;
 
@@ -24,7 +25,7 @@ void vm_invept_all(struct vmxlab_vm *vm);
 void vm_invept_here(struct vmxlab_vm *vm);
 
 /* ept/ept_watch_vm.c */
-long vm_set_ept_watch(struct vmxlab_vm *vm, void __user *argp);
+int vm_ept_watch_set(struct vmxlab_vm *vm, const struct vmxlab_ept_watch *w);
 u32 vm_watch_page_perms(struct vmxlab_vm *vm, u64 gpa, u32 base);
 u32 vm_watch_blocked_at(struct vmxlab_vm *vm, u64 gpa, u32 *deny);
 int vm_watch_grant(struct vmxlab_vm *vm, u32 owner, u64 gpa);

@@ -18,12 +18,10 @@
  */
 #include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/uaccess.h>
 #include <vmxlab/caps.h>
 #include <vmxlab/ept_watch.h>
 #include "ept/ept_vm.h"
 #include "vmx/vcpu.h"
-#include "vmx/vmx.h"
 
 static bool vm_has_watches(const struct vmxlab_vm *vm)
 {
@@ -93,21 +91,15 @@ static void reprotect_range(struct vmxlab_vm *vm, u64 start, u64 end)
 		vm_invept_all(vm);
 }
 
-long vm_set_ept_watch(struct vmxlab_vm *vm, void __user *argp)
+/* VMXLAB_SET_EPT_WATCH of @w, which ept_watch_check() has passed. */
+int vm_ept_watch_set(struct vmxlab_vm *vm, const struct vmxlab_ept_watch *w)
 {
-	struct vmxlab_ept_watch w;
-	long err;
+	int err;
 
-	if (copy_from_user(&w, argp, sizeof(w)))
-		return -EFAULT;
-	err = ept_watch_check(&w, VMXLAB_GPA_LIMIT,
-			      vmxlab_host_caps.msr[VMXLAB_CAP_EPT_VPID]);
-	if (err)
-		return err;
 	mutex_lock(&vm->lock);
-	err = ept_watch_update(&vm->watch, w.gpa, w.size, w.deny);
+	err = ept_watch_update(&vm->watch, w->gpa, w->size, w->deny);
 	if (!err)
-		reprotect_range(vm, w.gpa, w.gpa + w.size);
+		reprotect_range(vm, w->gpa, w->gpa + w->size);
 	mutex_unlock(&vm->lock);
 	return err;
 }

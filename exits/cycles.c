@@ -4,7 +4,7 @@
  * cycles from each VM exit to the vCPU's next VM entry (uapi.h,
  * VMXLAB_SET_EXIT_CYCLES and VMXLAB_GET_EXIT_CYCLES).
  *
- * The run loop (exits/handlers.c) has a timed copy that reads the TSC
+ * The run loop (vmx/run.c) has a timed copy that reads the TSC
  * right after the entry/exit stub returns and right before it is called
  * again; the untimed copy, the default, has no trace of it.  Both run
  * inside KVM_RUN, under the vCPU mutex, as do the ioctls here: the counts
@@ -16,7 +16,6 @@
  * "Changes to Instruction Behavior in VMX Non-Root Operation").
  */
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <vmxlab/exits.h>
 #include "exits/exits.h"
@@ -79,18 +78,13 @@ static void cycles_clear(struct vmxlab_vcpu *vcpu)
 	memset(vcpu->cycles, 0, CYCLES_SIZE);
 }
 
-long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+/* Turn exit timing on (the counts cleared) or off (the counts kept). */
+int vcpu_cycles_set(struct vmxlab_vcpu *vcpu, bool on)
 {
-	struct vmxlab_cycles_control ctl;
 	struct vmxlab_exit_cycles *cycles;
 
-	if (copy_from_user(&ctl, argp, sizeof(ctl)))
-		return -EFAULT;
-	if ((ctl.flags & ~VMXLAB_CYCLES_ON) || ctl.pad ||
-	    memchr_inv(ctl.reserved, 0, sizeof(ctl.reserved)))
-		return -EINVAL;
 	vcpu->cycles_pending = VMXLAB_CYCLES_NONE;
-	if (!(ctl.flags & VMXLAB_CYCLES_ON)) {
+	if (!on) {
 		vcpu->timing_exits = false;
 		return 0;
 	}
@@ -107,30 +101,25 @@ long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-long vcpu_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+/*
+ * What a VMXLAB_GET_EXIT_CYCLES of @rd gets: rd->nreasons bounded,
+ * rd->state and rd->pending_reason filled in; returns the counts (NULL:
+ * timing was never on, all zero).
+ */
+const struct vmxlab_exit_cycles *vcpu_cycles_read(const struct vmxlab_vcpu *vcpu,
+						  struct vmxlab_cycles_read *rd)
 {
-	struct vmxlab_cycles_read rd;
-	void __user *dst;
-	size_t bytes;
+	rd->nreasons = min_t(u32, rd->nreasons, VMXLAB_MAX_EXIT_REASONS);
+	rd->state = vcpu->timing_exits ? VMXLAB_CYCLES_ON : 0;
+	rd->pending_reason = vcpu->timing_exits ? vcpu->cycles_pending : VMXLAB_CYCLES_NONE;
+	return vcpu->cycles;
+}
 
-	if (copy_from_user(&rd, argp, sizeof(rd)))
-		return -EFAULT;
-	if ((rd.flags & ~VMXLAB_CYCLES_CLEAR) ||
-	    memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
-		return -EINVAL;
-	rd.nreasons = min_t(u32, rd.nreasons, VMXLAB_MAX_EXIT_REASONS);
-	bytes = rd.nreasons * sizeof(struct vmxlab_exit_cycles);
-	dst = u64_to_user_ptr(rd.reasons);
-	if (vcpu->cycles ? copy_to_user(dst, vcpu->cycles, bytes) : clear_user(dst, bytes))
-		return -EFAULT;
-	rd.state = vcpu->timing_exits ? VMXLAB_CYCLES_ON : 0;
-	rd.pending_reason = vcpu->timing_exits ? vcpu->cycles_pending : VMXLAB_CYCLES_NONE;
-	if (copy_to_user(argp, &rd, sizeof(rd)))
-		return -EFAULT;
-	/* Only once the caller has the counts: a failed copy loses nothing. */
-	if ((rd.flags & VMXLAB_CYCLES_CLEAR) && vcpu->cycles)
+/* VMXLAB_CYCLES_CLEAR, once the caller has the counts. */
+void vcpu_cycles_clear(struct vmxlab_vcpu *vcpu)
+{
+	if (vcpu->cycles)
 		cycles_clear(vcpu);
-	return 0;
 }
 
 void vcpu_cycles_free(struct vmxlab_vcpu *vcpu)

@@ -9,7 +9,6 @@
  * a vCPU ioctl, under the vCPU mutex, so never while KVM_RUN writes.
  */
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <vmxlab/exits.h>
 #include "exits/exits.h"
@@ -37,16 +36,10 @@ void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason)
 	r->rbx = gpr[GPR_RBX];
 }
 
-long vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, void __user *argp)
+/* Turn the ring on (emptied) or off. */
+int vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, bool on)
 {
-	struct vmxlab_trace_control ctl;
-
-	if (copy_from_user(&ctl, argp, sizeof(ctl)))
-		return -EFAULT;
-	if ((ctl.flags & ~VMXLAB_TRACE_ON) || ctl.pad ||
-	    memchr_inv(ctl.reserved, 0, sizeof(ctl.reserved)))
-		return -EINVAL;
-	if (!(ctl.flags & VMXLAB_TRACE_ON)) {
+	if (!on) {
 		vcpu->exit_ring_on = false;
 		return 0;
 	}
@@ -60,42 +53,36 @@ long vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-/* Copy records [first, first + count) of the ring, which may wrap, to @dst. */
-static int copy_records(struct vmxlab_vcpu *vcpu, void __user *dst, u64 first, u32 count)
+/*
+ * Which records a VMXLAB_READ_TRACE of @rd gets: fills in rd->lost,
+ * rd->count and rd->next_seq and returns the seq of the first record,
+ * or -ENODATA if the ring was never turned on.
+ */
+s64 vcpu_exit_ring_window(const struct vmxlab_vcpu *vcpu, struct vmxlab_trace_read *rd)
 {
-	while (count) {
-		u32 index = first % RING_SIZE;
-		u32 chunk = min_t(u32, count, RING_SIZE - index);
-		size_t bytes = chunk * sizeof(*vcpu->exit_ring);
-
-		if (copy_to_user(dst, &vcpu->exit_ring[index], bytes))
-			return -EFAULT;
-		dst += bytes;
-		first += chunk;
-		count -= chunk;
-	}
-	return 0;
-}
-
-long vcpu_exit_ring_read(struct vmxlab_vcpu *vcpu, void __user *argp)
-{
-	struct vmxlab_trace_read rd;
 	u64 oldest, first;
 
-	if (copy_from_user(&rd, argp, sizeof(rd)))
-		return -EFAULT;
-	if (memchr_inv(rd.reserved, 0, sizeof(rd.reserved)))
-		return -EINVAL;
 	if (!vcpu->exit_ring)
-		return -ENODATA;	/* the ring was never turned on */
+		return -ENODATA;
 	oldest = vcpu->exit_ring_seq > RING_SIZE ? vcpu->exit_ring_seq - RING_SIZE : 0;
-	first = clamp(rd.from_seq, oldest, vcpu->exit_ring_seq);
-	rd.lost = first > rd.from_seq ? first - rd.from_seq : 0;
-	rd.count = min_t(u64, rd.max, vcpu->exit_ring_seq - first);
-	rd.next_seq = vcpu->exit_ring_seq;
-	if (copy_records(vcpu, u64_to_user_ptr(rd.records), first, rd.count))
-		return -EFAULT;
-	return copy_to_user(argp, &rd, sizeof(rd)) ? -EFAULT : 0;
+	first = clamp(rd->from_seq, oldest, vcpu->exit_ring_seq);
+	rd->lost = first > rd->from_seq ? first - rd->from_seq : 0;
+	rd->count = min_t(u64, rd->max, vcpu->exit_ring_seq - first);
+	rd->next_seq = vcpu->exit_ring_seq;
+	return first;
+}
+
+/*
+ * The record of @seq, and in *@contiguous how many records from it on
+ * lie in a row before the ring wraps.
+ */
+const struct vmxlab_trace_record *vcpu_exit_ring_at(const struct vmxlab_vcpu *vcpu,
+						    u64 seq, u32 *contiguous)
+{
+	u32 index = seq % RING_SIZE;
+
+	*contiguous = RING_SIZE - index;
+	return &vcpu->exit_ring[index];
 }
 
 void vcpu_exit_ring_free(struct vmxlab_vcpu *vcpu)

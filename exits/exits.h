@@ -64,8 +64,10 @@ int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, uns
 
 /* exits/exit_ring.c */
 void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason);
-long vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, void __user *argp);
-long vcpu_exit_ring_read(struct vmxlab_vcpu *vcpu, void __user *argp);
+int vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, bool on);
+s64 vcpu_exit_ring_window(const struct vmxlab_vcpu *vcpu, struct vmxlab_trace_read *rd);
+const struct vmxlab_trace_record *vcpu_exit_ring_at(const struct vmxlab_vcpu *vcpu,
+						    u64 seq, u32 *contiguous);
 void vcpu_exit_ring_free(struct vmxlab_vcpu *vcpu);
 
 /* exits/cycles.c */
@@ -73,14 +75,16 @@ void vcpu_cycles_charge(struct vmxlab_vcpu *vcpu, u64 entry_tsc);
 void vcpu_cycles_exit(struct vmxlab_vcpu *vcpu, u64 exit_tsc);
 u64 vcpu_cycles_hypercall(const struct vmxlab_vcpu *vcpu, u32 function, u32 reason,
 			  u32 bucket);
-long vcpu_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
-long vcpu_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp);
+int vcpu_cycles_set(struct vmxlab_vcpu *vcpu, bool on);
+const struct vmxlab_exit_cycles *vcpu_cycles_read(const struct vmxlab_vcpu *vcpu,
+						  struct vmxlab_cycles_read *rd);
+void vcpu_cycles_clear(struct vmxlab_vcpu *vcpu);
 void vcpu_cycles_free(struct vmxlab_vcpu *vcpu);
 
 /* exits/watch.c */
 struct vmx_ept_qual;
 bool vcpu_watch_hit(struct vmxlab_vcpu *vcpu, u64 gpa, const struct vmx_ept_qual *q);
-long vcpu_watch_resume_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
+int vcpu_watch_resume(struct vmxlab_vcpu *vcpu, u32 action);
 void vcpu_watch_before_run(struct vmxlab_vcpu *vcpu);
 int vcpu_watch_after_exit(struct vmxlab_vcpu *vcpu, int action);
 bool vcpu_watch_exit_completes_step(u32 basic_reason);

@@ -210,20 +210,14 @@ static int block(struct vmxlab_vcpu *vcpu)
 	return 0;
 }
 
-/* VMXLAB_WATCH_RESUME; vcpu->mutex held. */
-long vcpu_watch_resume_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp)
+/* VMXLAB_WATCH_RESUME with @action (BLOCK or ALLOW_ONCE); vcpu->mutex held. */
+int vcpu_watch_resume(struct vmxlab_vcpu *vcpu, u32 action)
 {
-	struct vmxlab_watch_resume r;
 	int err;
 
-	if (copy_from_user(&r, argp, sizeof(r)))
-		return -EFAULT;
-	if (r.flags || r.reserved[0] || r.reserved[1] ||
-	    (r.action != VMXLAB_WATCH_BLOCK && r.action != VMXLAB_WATCH_ALLOW_ONCE))
-		return -EINVAL;
 	if (!vcpu->watch.hit_pending)
 		return -ENOENT;
-	err = r.action == VMXLAB_WATCH_ALLOW_ONCE ? allow_once(vcpu) : block(vcpu);
+	err = action == VMXLAB_WATCH_ALLOW_ONCE ? allow_once(vcpu) : block(vcpu);
 	if (!err)
 		vcpu->watch.hit_pending = false;
 	return err;

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VMXLAB_CHECK_ENTRY: vmcs/entry_checks.c, the model of the SDM's VM-entry
- * checks, run on a vCPU's VMCS as VMREAD sees it, reported to user space.
+ * checks, run on a vCPU's VMCS as VMREAD sees it (the ioctl's user-space
+ * side is vcpu_ioctl_check_entry() in vmx/vcpu.c).
  */
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <asm/processor.h>
 #include <vmxlab/entry_checks.h>
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
-
-#define MAX_REPORTED	32
 
 /* A field the CPU does not implement reads as absent (VMfailValid, error 12). */
 static bool read_current_vmcs(void *ctx, u32 field, u64 *value)
@@ -60,37 +58,26 @@ bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu)
 	return entry_checks_run(&cpu, read_current_vmcs, NULL, NULL, 0) > 0;
 }
 
-long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp)
+/*
+ * Run the model on @vcpu's VMCS: the first VMCS_CHECK_ENTRY_MAX_REPORTED
+ * failing checks go to @out, in user space's form.  Returns how many
+ * checks fail in all, or -ENOMEM.
+ */
+int vcpu_check_entry(struct vmxlab_vcpu *vcpu, struct vmxlab_entry_failure *out)
 {
 	struct entry_check_cpu cpu = host_entry_check_cpu();
-	struct vmxlab_entry_failure __user *dst;
 	struct entry_check_failure *found;
-	struct vmxlab_entry_failure one;
-	struct vmxlab_entry_check req;
-	int total, i, n;
-	long err = 0;
+	int total, i;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	if (req.pad || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return -EINVAL;
-	found = kcalloc(MAX_REPORTED, sizeof(*found), GFP_KERNEL);
+	found = kcalloc(VMCS_CHECK_ENTRY_MAX_REPORTED, sizeof(*found), GFP_KERNEL);
 	if (!found)
 		return -ENOMEM;
 	vcpu_load(vcpu);
-	total = entry_checks_run(&cpu, read_current_vmcs, NULL, found, MAX_REPORTED);
+	total = entry_checks_run(&cpu, read_current_vmcs, NULL, found,
+				 VMCS_CHECK_ENTRY_MAX_REPORTED);
 	vcpu_put(vcpu);
-	n = min3(total, MAX_REPORTED, (int)min_t(u32, req.max, INT_MAX));
-	dst = u64_to_user_ptr(req.failures);
-	for (i = 0; i < n && !err; i++) {
-		to_user_form(&found[i], &one);
-		if (copy_to_user(&dst[i], &one, sizeof(one)))
-			err = -EFAULT;
-	}
+	for (i = 0; i < min(total, VMCS_CHECK_ENTRY_MAX_REPORTED); i++)
+		to_user_form(&found[i], &out[i]);
 	kfree(found);
-	if (err)
-		return err;
-	req.count = total;
-	req.checks = entry_check_count();
-	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
+	return total;
 }

@@ -10,7 +10,6 @@
  * not as an error.
  */
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <vmxlab/names.h>
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
@@ -32,31 +31,10 @@ static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count
 	}
 }
 
-long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp)
+/* Every field vmxlab knows (vmcs_field_count() of them) of @vcpu's VMCS, into @fields. */
+void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields)
 {
-	struct vmxlab_vmcs_snapshot snap;
-	unsigned int count = vmcs_field_count();
-	struct vmxlab_vmcs_field *fields;
-	long err = 0;
-
-	if (copy_from_user(&snap, argp, sizeof(snap)))
-		return -EFAULT;
-	if (snap.flags || memchr_inv(snap.reserved, 0, sizeof(snap.reserved)))
-		return -EINVAL;
-	if (snap.nfields < count) {
-		snap.nfields = count;
-		return copy_to_user(argp, &snap, sizeof(snap)) ? -EFAULT : -E2BIG;
-	}
-	fields = kcalloc(count, sizeof(*fields), GFP_KERNEL);
-	if (!fields)
-		return -ENOMEM;
 	vcpu_load(vcpu);
-	read_all_fields(fields, count);
+	read_all_fields(fields, vmcs_field_count());
 	vcpu_put(vcpu);
-	snap.nfields = count;
-	if (copy_to_user(u64_to_user_ptr(snap.fields), fields, count * sizeof(*fields)) ||
-	    copy_to_user(argp, &snap, sizeof(snap)))
-		err = -EFAULT;
-	kfree(fields);
-	return err;
 }

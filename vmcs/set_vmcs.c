@@ -14,7 +14,6 @@
  */
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <vmxlab/caps.h>
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
@@ -205,31 +204,17 @@ static int apply(struct vmxlab_vcpu *vcpu, const struct vmxlab_vmcs_field *f,
 	return err;
 }
 
-long vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp)
+/* Write @n (1..VMXLAB_MAX_VMCS_WRITES) fields into @vcpu's VMCS, or none. */
+int vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, const struct vmxlab_vmcs_field *fields, u32 n)
 {
 	bool needs_refusal = false, controls = false;
-	struct vmxlab_vmcs_field *fields;
-	struct vmxlab_vmcs_write req;
-	long err = 0;
+	int err = 0;
 	u32 i;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
-	    !req.nfields || req.nfields > VMXLAB_MAX_VMCS_WRITES)
-		return -EINVAL;
-	/* KVM_RUN would move RIP and load results over what is written here. */
-	if (vcpu->pending != VCPU_PENDING_NONE)
-		return -EBUSY;
-	fields = memdup_user(u64_to_user_ptr(req.fields),
-			     req.nfields * sizeof(*fields));
-	if (IS_ERR(fields))
-		return PTR_ERR(fields);
-	for (i = 0; i < req.nfields && !err; i++)
+	for (i = 0; i < n && !err; i++)
 		err = check_one(&fields[i], &needs_refusal, &controls);
 	if (!err)
-		err = apply(vcpu, fields, req.nfields, needs_refusal, controls);
-	kfree(fields);
+		err = apply(vcpu, fields, n, needs_refusal, controls);
 	return err;
 }
 

@@ -11,7 +11,9 @@
 #include <linux/types.h>
 
 struct kvm_sregs;
+struct vmxlab_entry_failure;
 struct vmxlab_vcpu;
+struct vmxlab_vmcs_field;
 
 /* vmcs/region.c: VMXON and VMCS regions (SDM Vol. 3C, "VMXON Region"). */
 void *vmcs_alloc_region(int cpu);
@@ -31,13 +33,16 @@ u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);
 u64 vmcs_cr4_allowed(void);
 
-/* vmcs/check_entry.c */
-long vcpu_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp);
+/* vmcs/check_entry.c: VMXLAB_CHECK_ENTRY reports this many failures at most. */
+#define VMCS_CHECK_ENTRY_MAX_REPORTED	32
+int vcpu_check_entry(struct vmxlab_vcpu *vcpu, struct vmxlab_entry_failure *out);
 bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu);
-long vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp);
+
+/* vmcs/set_vmcs.c */
+int vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, const struct vmxlab_vmcs_field *fields, u32 n);
 void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
 
 /* vmcs/get_vmcs.c */
-long vmcs_snapshot_ioctl(struct vmxlab_vcpu *vcpu, void __user *argp);
+void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields);
 
 #endif /* VMXLAB_VMCS_H */

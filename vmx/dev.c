@@ -31,7 +31,7 @@ static bool all_zero(const void *p, size_t size)
 	return !memchr_inv(p, 0, size);
 }
 
-static long ioctl_get_caps(void __user *argp)
+static long dev_ioctl_get_caps(void __user *argp)
 {
 	struct vmxlab_caps caps;
 
@@ -49,7 +49,7 @@ static long ioctl_get_caps(void __user *argp)
 	return 0;
 }
 
-static long ioctl_get_cpu_state(void __user *argp)
+static long dev_ioctl_get_cpu_state(void __user *argp)
 {
 	struct vmxlab_cpu_state state;
 	int err;
@@ -67,7 +67,7 @@ static long ioctl_get_cpu_state(void __user *argp)
 }
 
 /* A second ENABLE on the same file is -EALREADY; DISABLE without one, -EINVAL. */
-static long ioctl_vmx_enable(struct vmxlab_file *vf)
+static long dev_ioctl_vmx_enable(struct vmxlab_file *vf)
 {
 	long err = -EALREADY;
 
@@ -80,7 +80,7 @@ static long ioctl_vmx_enable(struct vmxlab_file *vf)
 	return err;
 }
 
-static long ioctl_vmx_disable(struct vmxlab_file *vf)
+static long dev_ioctl_vmx_disable(struct vmxlab_file *vf)
 {
 	long err = -EINVAL;
 
@@ -132,7 +132,7 @@ static u32 proc2_controls(void)
 }
 
 /* KVM_GET_SUPPORTED_CPUID: the host's CPUID, minus what vmxlab cannot give a guest. */
-static long ioctl_get_supported_cpuid(void __user *argp)
+static long dev_ioctl_get_supported_cpuid(void __user *argp)
 {
 	struct kvm_cpuid2 __user *ucpuid = argp;
 	struct kvm_cpuid_entry2 *entries;
@@ -165,7 +165,7 @@ static long ioctl_get_supported_cpuid(void __user *argp)
 	return err;
 }
 
-static long vmxlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmxlab_file *vf = file->private_data;
 	void __user *argp = (void __user *)arg;
@@ -180,15 +180,15 @@ static long vmxlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : VMXLAB_RUN_PAGES * PAGE_SIZE;
 	case KVM_GET_SUPPORTED_CPUID:
-		return ioctl_get_supported_cpuid(argp);
+		return dev_ioctl_get_supported_cpuid(argp);
 	case VMXLAB_GET_CAPS:
-		return ioctl_get_caps(argp);
+		return dev_ioctl_get_caps(argp);
 	case VMXLAB_GET_CPU_STATE:
-		return ioctl_get_cpu_state(argp);
+		return dev_ioctl_get_cpu_state(argp);
 	case VMXLAB_VMX_ENABLE:
-		return arg ? -EINVAL : ioctl_vmx_enable(vf);
+		return arg ? -EINVAL : dev_ioctl_vmx_enable(vf);
 	case VMXLAB_VMX_DISABLE:
-		return arg ? -EINVAL : ioctl_vmx_disable(vf);
+		return arg ? -EINVAL : dev_ioctl_vmx_disable(vf);
 	default:
 		return -ENOTTY;
 	}
@@ -220,7 +220,7 @@ static const struct file_operations vmxlab_fops = {
 	.owner = THIS_MODULE,
 	.open = vmxlab_open,
 	.release = vmxlab_release,
-	.unlocked_ioctl = vmxlab_ioctl,
+	.unlocked_ioctl = dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

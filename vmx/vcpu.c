@@ -16,6 +16,8 @@
 #include <linux/vmalloc.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
+#include <vmxlab/entry_checks.h>
+#include <vmxlab/names.h>
 #include "exits/exits.h"
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
@@ -27,7 +29,12 @@
 
 #define RUN_AREA_SIZE	(VMXLAB_RUN_PAGES * PAGE_SIZE)
 
-static long vcpu_get_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
+static bool all_zero(const void *p, size_t size)
+{
+	return !memchr_inv(p, 0, size);
+}
+
+static long vcpu_ioctl_get_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
 	struct kvm_regs regs = {
@@ -49,7 +56,7 @@ static long vcpu_get_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
 }
 
-static long vcpu_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
 	struct kvm_regs regs;
@@ -84,7 +91,7 @@ static long vcpu_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-static long vcpu_get_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_get_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_sregs sregs;
 
@@ -94,7 +101,7 @@ static long vcpu_get_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
-static long vcpu_set_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_set_sregs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_sregs *sregs;
 	long err;
@@ -122,7 +129,7 @@ static struct fxregs_state *guest_fxsave(struct vmxlab_vcpu *vcpu)
 	return &vcpu->guest_fpu.fpstate->regs.fxsave;
 }
 
-static long vcpu_get_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_get_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct fxregs_state *fx = guest_fxsave(vcpu);
 	struct kvm_fpu fpu = {
@@ -136,7 +143,7 @@ static long vcpu_get_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
 }
 
-static long vcpu_set_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_set_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct fxregs_state *fx = guest_fxsave(vcpu);
 	struct kvm_fpu fpu;
@@ -162,7 +169,7 @@ static long vcpu_set_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-static long vcpu_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
+static long vcpu_ioctl_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_cpuid2 __user *ucpuid = argp;
 	struct kvm_cpuid_entry2 *entries;
@@ -184,6 +191,187 @@ static long vcpu_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return err;
 }
 
+/*
+ * The ioctls of vmxlab's own below: each copies its argument in, checks
+ * every flag and reserved field, hands kernel structures to the subsystem
+ * that does the work, and copies the answer out.
+ */
+
+/* VMXLAB_GET_VMCS: every field vmxlab knows, or -E2BIG with the count needed. */
+static long vcpu_ioctl_get_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_vmcs_snapshot snap;
+	unsigned int count = vmcs_field_count();
+	struct vmxlab_vmcs_field *fields;
+	long err = 0;
+
+	if (copy_from_user(&snap, argp, sizeof(snap)))
+		return -EFAULT;
+	if (snap.flags || !all_zero(snap.reserved, sizeof(snap.reserved)))
+		return -EINVAL;
+	if (snap.nfields < count) {
+		snap.nfields = count;
+		return copy_to_user(argp, &snap, sizeof(snap)) ? -EFAULT : -E2BIG;
+	}
+	fields = kcalloc(count, sizeof(*fields), GFP_KERNEL);
+	if (!fields)
+		return -ENOMEM;
+	vcpu_get_vmcs(vcpu, fields);
+	snap.nfields = count;
+	if (copy_to_user(u64_to_user_ptr(snap.fields), fields, count * sizeof(*fields)) ||
+	    copy_to_user(argp, &snap, sizeof(snap)))
+		err = -EFAULT;
+	kfree(fields);
+	return err;
+}
+
+/* VMXLAB_SET_VMCS (vmcs/set_vmcs.c says which fields and values it takes). */
+static long vcpu_ioctl_set_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_vmcs_field *fields;
+	struct vmxlab_vmcs_write req;
+	long err;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !all_zero(req.reserved, sizeof(req.reserved)) ||
+	    !req.nfields || req.nfields > VMXLAB_MAX_VMCS_WRITES)
+		return -EINVAL;
+	/* KVM_RUN would move RIP and load results over what is written here. */
+	if (vcpu->pending != VCPU_PENDING_NONE)
+		return -EBUSY;
+	fields = memdup_user(u64_to_user_ptr(req.fields),
+			     req.nfields * sizeof(*fields));
+	if (IS_ERR(fields))
+		return PTR_ERR(fields);
+	err = vcpu_set_vmcs(vcpu, fields, req.nfields);
+	kfree(fields);
+	return err;
+}
+
+/* VMXLAB_CHECK_ENTRY: the entry-check model's verdict on the vCPU's VMCS. */
+static long vcpu_ioctl_check_entry(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_entry_failure *found;
+	struct vmxlab_entry_check req;
+	int total, n;
+	long err = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || !all_zero(req.reserved, sizeof(req.reserved)))
+		return -EINVAL;
+	found = kcalloc(VMCS_CHECK_ENTRY_MAX_REPORTED, sizeof(*found), GFP_KERNEL);
+	if (!found)
+		return -ENOMEM;
+	total = vcpu_check_entry(vcpu, found);
+	if (total < 0) {
+		kfree(found);
+		return total;
+	}
+	n = min3(total, VMCS_CHECK_ENTRY_MAX_REPORTED, (int)min_t(u32, req.max, INT_MAX));
+	if (copy_to_user(u64_to_user_ptr(req.failures), found, n * sizeof(*found)))
+		err = -EFAULT;
+	kfree(found);
+	if (err)
+		return err;
+	req.count = total;
+	req.checks = entry_check_count();
+	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+/* VMXLAB_SET_TRACE: the exit ring on (emptied) or off. */
+static long vcpu_ioctl_set_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_trace_control ctl;
+
+	if (copy_from_user(&ctl, argp, sizeof(ctl)))
+		return -EFAULT;
+	if ((ctl.flags & ~VMXLAB_TRACE_ON) || ctl.pad ||
+	    !all_zero(ctl.reserved, sizeof(ctl.reserved)))
+		return -EINVAL;
+	return vcpu_exit_ring_set(vcpu, ctl.flags & VMXLAB_TRACE_ON);
+}
+
+/* VMXLAB_READ_TRACE: records of the exit ring from rd.from_seq on. */
+static long vcpu_ioctl_read_trace(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_trace_read rd;
+	void __user *dst;
+	u32 left, chunk;
+	s64 seq;
+
+	if (copy_from_user(&rd, argp, sizeof(rd)))
+		return -EFAULT;
+	if (!all_zero(rd.reserved, sizeof(rd.reserved)))
+		return -EINVAL;
+	seq = vcpu_exit_ring_window(vcpu, &rd);
+	if (seq < 0)
+		return seq;
+	dst = u64_to_user_ptr(rd.records);
+	for (left = rd.count; left; left -= chunk, seq += chunk) {
+		const struct vmxlab_trace_record *r = vcpu_exit_ring_at(vcpu, seq, &chunk);
+
+		chunk = min(chunk, left);
+		if (copy_to_user(dst, r, chunk * sizeof(*r)))
+			return -EFAULT;
+		dst += chunk * sizeof(*r);
+	}
+	return copy_to_user(argp, &rd, sizeof(rd)) ? -EFAULT : 0;
+}
+
+/* VMXLAB_SET_EXIT_CYCLES: exit timing on (the counts cleared) or off. */
+static long vcpu_ioctl_set_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_cycles_control ctl;
+
+	if (copy_from_user(&ctl, argp, sizeof(ctl)))
+		return -EFAULT;
+	if ((ctl.flags & ~VMXLAB_CYCLES_ON) || ctl.pad ||
+	    !all_zero(ctl.reserved, sizeof(ctl.reserved)))
+		return -EINVAL;
+	return vcpu_cycles_set(vcpu, ctl.flags & VMXLAB_CYCLES_ON);
+}
+
+/* VMXLAB_GET_EXIT_CYCLES: the counts of the first rd.nreasons exit reasons. */
+static long vcpu_ioctl_get_exit_cycles(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	const struct vmxlab_exit_cycles *cycles;
+	struct vmxlab_cycles_read rd;
+	void __user *dst;
+	size_t bytes;
+
+	if (copy_from_user(&rd, argp, sizeof(rd)))
+		return -EFAULT;
+	if ((rd.flags & ~VMXLAB_CYCLES_CLEAR) ||
+	    !all_zero(rd.reserved, sizeof(rd.reserved)))
+		return -EINVAL;
+	cycles = vcpu_cycles_read(vcpu, &rd);
+	bytes = rd.nreasons * sizeof(*cycles);
+	dst = u64_to_user_ptr(rd.reasons);
+	if (cycles ? copy_to_user(dst, cycles, bytes) : clear_user(dst, bytes))
+		return -EFAULT;
+	if (copy_to_user(argp, &rd, sizeof(rd)))
+		return -EFAULT;
+	/* Only once the caller has the counts: a failed copy loses nothing. */
+	if (rd.flags & VMXLAB_CYCLES_CLEAR)
+		vcpu_cycles_clear(vcpu);
+	return 0;
+}
+
+/* VMXLAB_WATCH_RESUME: what to do about the EPT watch hit KVM_RUN returned. */
+static long vcpu_ioctl_watch_resume(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct vmxlab_watch_resume r;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	if (r.flags || r.reserved[0] || r.reserved[1] ||
+	    (r.action != VMXLAB_WATCH_BLOCK && r.action != VMXLAB_WATCH_ALLOW_ONCE))
+		return -EINVAL;
+	return vcpu_watch_resume(vcpu, r.action);
+}
+
 static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
 {
 	long ret;
@@ -203,35 +391,35 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 {
 	switch (cmd) {
 	case KVM_GET_REGS:
-		return vcpu_get_regs(vcpu, argp);
+		return vcpu_ioctl_get_regs(vcpu, argp);
 	case KVM_SET_REGS:
-		return vcpu_set_regs(vcpu, argp);
+		return vcpu_ioctl_set_regs(vcpu, argp);
 	case KVM_GET_SREGS:
-		return vcpu_get_sregs(vcpu, argp);
+		return vcpu_ioctl_get_sregs(vcpu, argp);
 	case KVM_SET_SREGS:
-		return vcpu_set_sregs(vcpu, argp);
+		return vcpu_ioctl_set_sregs(vcpu, argp);
 	case KVM_GET_FPU:
-		return vcpu_get_fpu(vcpu, argp);
+		return vcpu_ioctl_get_fpu(vcpu, argp);
 	case KVM_SET_FPU:
-		return vcpu_set_fpu(vcpu, argp);
+		return vcpu_ioctl_set_fpu(vcpu, argp);
 	case KVM_SET_CPUID2:
-		return vcpu_set_cpuid2(vcpu, argp);
+		return vcpu_ioctl_set_cpuid2(vcpu, argp);
 	case VMXLAB_GET_VMCS:
-		return vmcs_snapshot_ioctl(vcpu, argp);
+		return vcpu_ioctl_get_vmcs(vcpu, argp);
 	case VMXLAB_SET_TRACE:
-		return vcpu_exit_ring_set(vcpu, argp);
+		return vcpu_ioctl_set_trace(vcpu, argp);
 	case VMXLAB_READ_TRACE:
-		return vcpu_exit_ring_read(vcpu, argp);
+		return vcpu_ioctl_read_trace(vcpu, argp);
 	case VMXLAB_CHECK_ENTRY:
-		return vcpu_check_entry(vcpu, argp);
+		return vcpu_ioctl_check_entry(vcpu, argp);
 	case VMXLAB_SET_VMCS:
-		return vcpu_set_vmcs(vcpu, argp);
+		return vcpu_ioctl_set_vmcs(vcpu, argp);
 	case VMXLAB_SET_EXIT_CYCLES:
-		return vcpu_set_exit_cycles(vcpu, argp);
+		return vcpu_ioctl_set_exit_cycles(vcpu, argp);
 	case VMXLAB_GET_EXIT_CYCLES:
-		return vcpu_get_exit_cycles(vcpu, argp);
+		return vcpu_ioctl_get_exit_cycles(vcpu, argp);
 	case VMXLAB_WATCH_RESUME:
-		return vcpu_watch_resume_ioctl(vcpu, argp);
+		return vcpu_ioctl_watch_resume(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}

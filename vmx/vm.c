@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <vmxlab/ept_watch.h>
 #include "ept/ept_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
@@ -183,7 +184,7 @@ static int add_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot,
  * Size 0 deletes; a used slot can only be deleted or set again to the
  * same values (to move or resize it, delete it first).
  */
-static long vm_set_memory_region(struct vmxlab_vm *vm, void __user *argp)
+static long vm_ioctl_set_user_memory_region(struct vmxlab_vm *vm, void __user *argp)
 {
 	struct kvm_userspace_memory_region r;
 	struct vmxlab_memslot *slot;
@@ -206,6 +207,21 @@ static long vm_set_memory_region(struct vmxlab_vm *vm, void __user *argp)
 	return err;
 }
 
+/* VMXLAB_SET_EPT_WATCH: deny accesses to a range of guest memory (ept/ept_watch_vm.c). */
+static long vm_ioctl_set_ept_watch(struct vmxlab_vm *vm, void __user *argp)
+{
+	struct vmxlab_ept_watch w;
+	long err;
+
+	if (copy_from_user(&w, argp, sizeof(w)))
+		return -EFAULT;
+	err = ept_watch_check(&w, VMXLAB_GPA_LIMIT,
+			      vmxlab_host_caps.msr[VMXLAB_CAP_EPT_VPID]);
+	if (err)
+		return err;
+	return vm_ept_watch_set(vm, &w);
+}
+
 static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmxlab_vm *vm = file->private_data;
@@ -215,11 +231,11 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -EIO;
 	switch (cmd) {
 	case KVM_SET_USER_MEMORY_REGION:
-		return vm_set_memory_region(vm, (void __user *)arg);
+		return vm_ioctl_set_user_memory_region(vm, (void __user *)arg);
 	case KVM_CREATE_VCPU:
 		return vmxlab_create_vcpu(vm, arg);
 	case VMXLAB_SET_EPT_WATCH:
-		return vm_set_ept_watch(vm, (void __user *)arg);
+		return vm_ioctl_set_ept_watch(vm, (void __user *)arg);
 	case KVM_SET_TSS_ADDR:
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		/*

@@ -455,6 +455,17 @@ struct vmxlab_watch_resume {
 	__u64 reserved[2];	/* in: must be zero */
 };
 
+/*
+ * vmxlab's own ioctl numbers (under VMXLAB_IO), by the fd they are for:
+ *   0x00-0x0f  the system fd, /dev/vmxlab  (vmx/dev.c, dev_ioctl_<x>)
+ *   0x10-0x1f  a vCPU fd                    (vmx/vcpu.c, vcpu_ioctl_<x>)
+ *   0x20-0x2f  a VM fd                      (vmx/vm.c, vm_ioctl_<x>)
+ * Numbers are ABI: never renumbered, never reused.  Free today: 0x04-0x0f,
+ * 0x17, 0x19-0x1f, 0x21-0x2f.  An fd asked another fd's number answers
+ * -ENOTTY.
+ */
+
+/* System fd. */
 #define VMXLAB_GET_CAPS		_IOWR(VMXLAB_IO, 0x00, struct vmxlab_caps)
 /* Hold VMX operation on (every online CPU) for this open file, or release it. */
 #define VMXLAB_VMX_ENABLE	_IO(VMXLAB_IO, 0x01)
@@ -465,8 +476,8 @@ struct vmxlab_watch_resume {
 #define VMXLAB_SET_TRACE	_IOW(VMXLAB_IO, 0x11, struct vmxlab_trace_control)
 #define VMXLAB_READ_TRACE	_IOWR(VMXLAB_IO, 0x12, struct vmxlab_trace_read)
 #define VMXLAB_CHECK_ENTRY	_IOWR(VMXLAB_IO, 0x13, struct vmxlab_entry_check)
-#define VMXLAB_SET_VMCS		_IOW(VMXLAB_IO, 0x15, struct vmxlab_vmcs_write)
 #define VMXLAB_SET_EXIT_CYCLES	_IOW(VMXLAB_IO, 0x14, struct vmxlab_cycles_control)
+#define VMXLAB_SET_VMCS		_IOW(VMXLAB_IO, 0x15, struct vmxlab_vmcs_write)
 #define VMXLAB_GET_EXIT_CYCLES	_IOWR(VMXLAB_IO, 0x16, struct vmxlab_cycles_read)
 #define VMXLAB_WATCH_RESUME	_IOW(VMXLAB_IO, 0x18, struct vmxlab_watch_resume)
 /* VM fd. */

@@ -28,11 +28,6 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
-{
-	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
-}
-
 /*
  * The CPUID bits that reflect CR4, XCR0 and IA32_APIC_BASE on a real CPU
  * (cpuid_cache_update()), refreshed in the table whenever one of them or
@@ -47,7 +42,7 @@ void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu)
 		.xcr0 = vcpu->xcr0,
 	};
 
-	cpuid_cache_update(vcpu->cpuid, &s, host_cpuid, NULL);
+	cpuid_cache_update(vcpu->cpuid, &s, vmxlab_host_cpuid, NULL);
 }
 
 static int inject_gp(struct vmxlab_vcpu *vcpu)

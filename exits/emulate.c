@@ -11,10 +11,6 @@
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 
-#define INTR_INFO_VALID			BIT(31)
-#define INTR_INFO_DELIVER_CODE		BIT(11)
-#define INTR_TYPE_SHIFT			8
-
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
 {
 	skip_instruction(vcpu);
@@ -59,10 +55,11 @@ void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu)
 void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 			   u32 error_code)
 {
-	u32 info = INTR_INFO_VALID | (VMX_INTR_HW_EXCEPTION << INTR_TYPE_SHIFT) | vector;
+	u32 info = VMX_INTR_INFO_VALID |
+		   (VMX_INTR_HW_EXCEPTION << VMX_INTR_INFO_TYPE_SHIFT) | vector;
 
 	if (has_error && vcpu_is_protected(vcpu)) {
-		info |= INTR_INFO_DELIVER_CODE;
+		info |= VMX_INTR_INFO_DELIVER_CODE;
 		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info);

@@ -20,7 +20,7 @@
 void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason)
 {
 	struct vmxlab_trace_record *r = &vcpu->exit_ring[vcpu->exit_ring_seq % RING_SIZE];
-	u32 basic = reason & 0xffff;
+	u32 basic = vmx_exit_basic_reason(reason);
 	unsigned long *gpr = vcpu->regs.gpr;
 
 	r->seq = vcpu->exit_ring_seq++;

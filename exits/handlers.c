@@ -12,8 +12,6 @@
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 
-#define INTR_TYPE_SHIFT			8
-
 static int inject_ud(struct vmxlab_vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, X86_TRAP_UD, false, 0);
@@ -28,7 +26,7 @@ static int handle_nmi(struct vmxlab_vcpu *vcpu)
 	 * Exceptions exit only while an EPT watch steps an instruction
 	 * (exits/watch.c): handled there, with interrupts on.
 	 */
-	if (((info >> INTR_TYPE_SHIFT) & 7) != VMX_INTR_NMI)
+	if (vmx_intr_info_type(info) != VMX_INTR_NMI)
 		return vcpu->watch_stepping ? EXIT_ACTION_DEFER : exit_unexpected(vcpu);
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an

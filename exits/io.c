@@ -22,7 +22,6 @@
 #include "vmx/vmx.h"
 
 #define PIO_DATA_OFFSET		PAGE_SIZE
-#define RFLAGS_DF		BIT(10)
 
 static void io_exit(struct vmxlab_vcpu *vcpu, const struct vmx_io_qual *io, u32 count)
 {
@@ -198,7 +197,7 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 	vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io);
 	sio->size = io.size;
 	sio->rep = io.rep;
-	sio->down = vmcs_readl(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
+	sio->down = vmcs_readl(VMCS_GUEST_RFLAGS) & X86_EFLAGS_DF;
 	sio->addr_size = string_addr_size(vcpu);
 	sio->next_rip = vmcs_readl(VMCS_GUEST_RIP) +
 			vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);

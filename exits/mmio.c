@@ -21,8 +21,6 @@
 #include "vmx/vmx.h"
 
 #define MAX_INSN_LEN		15
-#define IDT_VECTORING_VALID	BIT(31)
-#define IDT_VECTORING_UNDEFINED	BIT(12)
 #define CS_AR_L			BIT(13)
 #define CS_AR_DB			BIT(14)
 
@@ -87,9 +85,9 @@ static void reinject_interrupted_event(void)
 {
 	u32 info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
 
-	if (!(info & IDT_VECTORING_VALID))
+	if (!vmx_intr_info_valid(info))
 		return;
-	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~IDT_VECTORING_UNDEFINED);
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~VMX_INTR_INFO_NMI_UNBLOCKING);
 	vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
 		     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
 	vmcs_write32(VMCS_VM_ENTRY_INSTRUCTION_LEN,
@@ -191,7 +189,7 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	 * emulated, not a fetch, a guest page-table walk or event delivery.
 	 */
 	if (q.fetch || (q.gla_valid && !q.gla_translation) ||
-	    (vmcs_read32(VMCS_IDT_VECTORING_INFO) & IDT_VECTORING_VALID))
+	    vmx_intr_info_valid(vmcs_read32(VMCS_IDT_VECTORING_INFO)))
 		return exit_unexpected(vcpu);
 	return emulate_mmio(vcpu, gpa);
 }

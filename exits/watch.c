@@ -39,14 +39,7 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-#define IDT_VECTORING_VALID		BIT(31)
-#define INTR_INFO_NMI_UNBLOCKING	BIT(12)
-#define INTERRUPTIBILITY_STI_MOVSS	0x3
-#define DBG_EXIT_QUAL_BS		BIT(14)	/* single step ("Exit Qualification for Debug Exceptions") */
-#define DBG_EXIT_QUAL_B0_3		0xf	/* breakpoint conditions met */
-#define PENDING_DBG_BS			BIT(14)
 #define ALL_EXCEPTIONS			0xffffffffu
-#define MTF_BIT				27
 
 /* The access of an EPT violation, as VMXLAB_WATCH_DENY_* bits. */
 static u32 violation_access(const struct vmx_ept_qual *q)
@@ -60,7 +53,7 @@ static void report_hit(struct vmxlab_vcpu *vcpu, u64 gpa, const struct vmx_ept_q
 		       u32 access, u32 deny)
 {
 	struct vmxlab_watch_hit *hit = VMXLAB_WATCH_HIT(vcpu->run);
-	bool delivery = vmcs_read32(VMCS_IDT_VECTORING_INFO) & IDT_VECTORING_VALID;
+	bool delivery = vmx_intr_info_valid(vmcs_read32(VMCS_IDT_VECTORING_INFO));
 
 	memset(hit, 0, sizeof(*hit));
 	hit->gpa = gpa;
@@ -103,14 +96,14 @@ static bool cpu_has_mtf(void)
 {
 	u64 msr = vmx_control_msr(&vmxlab_host_caps, VMXLAB_CTLS_PROCBASED);
 
-	return vmx_control_bit_setting(msr, MTF_BIT) != VMX_BIT_FIXED_0;
+	return vmx_control_bit_setting(msr, __ffs(VMX_PROCCTL_MONITOR_TRAP_FLAG)) != VMX_BIT_FIXED_0;
 }
 
-static void set_procbased_bit(u32 bit, bool on)
+static void set_procbased_control(u32 control, bool on)
 {
 	u32 ctl = vmcs_read32(VMCS_CPU_BASED_VM_EXEC_CONTROL);
 
-	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, on ? ctl | BIT(bit) : ctl & ~BIT(bit));
+	vmcs_write32(VMCS_CPU_BASED_VM_EXEC_CONTROL, on ? ctl | control : ctl & ~control);
 }
 
 /*
@@ -128,9 +121,9 @@ static void start_tf_step(struct vmxlab_vcpu *vcpu)
 
 	vcpu->watch.guest_tf = rflags & X86_EFLAGS_TF;
 	vmcs_writel(VMCS_GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
-	if (intr & INTERRUPTIBILITY_STI_MOVSS)
+	if (intr & VMX_INTERRUPTIBILITY_STI_MOV_SS)
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~INTERRUPTIBILITY_STI_MOVSS);
+			     intr & ~VMX_INTERRUPTIBILITY_STI_MOV_SS);
 	vmcs_write32(VMCS_EXCEPTION_BITMAP, ALL_EXCEPTIONS);
 }
 
@@ -144,7 +137,7 @@ static void end_tf_step(struct vmxlab_vcpu *vcpu)
 		return;
 	vmcs_writel(VMCS_GUEST_RFLAGS, rflags & ~X86_EFLAGS_TF);
 	vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS,
-		    vmcs_readl(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) & ~PENDING_DBG_BS);
+		    vmcs_readl(VMCS_GUEST_PENDING_DBG_EXCEPTIONS) & ~VMX_PENDING_DBG_BS);
 }
 
 static void start_step(struct vmxlab_vcpu *vcpu)
@@ -153,7 +146,7 @@ static void start_step(struct vmxlab_vcpu *vcpu)
 
 	w->use_mtf = cpu_has_mtf();
 	if (w->use_mtf)
-		set_procbased_bit(MTF_BIT, true);
+		set_procbased_control(VMX_PROCCTL_MONITOR_TRAP_FLAG, true);
 	else
 		start_tf_step(vcpu);
 	w->stepping = true;
@@ -170,7 +163,7 @@ static void end_step(struct vmxlab_vcpu *vcpu)
 		return;
 	vm_watch_revoke(vcpu->vm, vcpu->id);
 	if (w->use_mtf)
-		set_procbased_bit(MTF_BIT, false);
+		set_procbased_control(VMX_PROCCTL_MONITOR_TRAP_FLAG, false);
 	else
 		end_tf_step(vcpu);
 	w->stepping = false;
@@ -249,8 +242,8 @@ void vcpu_watch_exit_before_step(struct vmxlab_vcpu *vcpu)
 {
 	unsigned long pending = vmcs_readl(VMCS_GUEST_PENDING_DBG_EXCEPTIONS);
 
-	if (!vcpu->watch.use_mtf && (pending & PENDING_DBG_BS))
-		vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pending & ~PENDING_DBG_BS);
+	if (!vcpu->watch.use_mtf && (pending & VMX_PENDING_DBG_BS))
+		vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, pending & ~VMX_PENDING_DBG_BS);
 }
 
 /*
@@ -298,7 +291,7 @@ static void reflect_exception(struct vmxlab_vcpu *vcpu, u32 info)
 	/* A #PF exit leaves CR2 alone; the address is in the qualification. */
 	if (intr.vector == X86_TRAP_PF && intr.type == VMX_INTR_HW_EXCEPTION)
 		vcpu->regs.cr2 = vmcs_readl(VMCS_EXIT_QUALIFICATION);
-	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~VMX_INTR_INFO_NMI_UNBLOCKING);
 	if (intr.error_code_valid)
 		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmcs_read32(VMCS_VM_EXIT_INTR_ERROR_CODE));
@@ -323,9 +316,9 @@ int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu)
 		return exit_unexpected(vcpu);
 	vmx_decode_intr_info(info, &intr);
 	ours = intr.vector == X86_TRAP_DB && intr.type == VMX_INTR_HW_EXCEPTION &&
-	       (qual & DBG_EXIT_QUAL_BS) && !vcpu->watch.use_mtf;
+	       (qual & VMX_DBG_QUAL_BS) && !vcpu->watch.use_mtf;
 	end_step(vcpu);
-	if (ours && !vcpu->watch.guest_tf && !(qual & DBG_EXIT_QUAL_B0_3))
+	if (ours && !vcpu->watch.guest_tf && !(qual & VMX_DBG_QUAL_B0_B3))
 		return EXIT_ACTION_RESUME;
 	reflect_exception(vcpu, info);
 	return EXIT_ACTION_RESUME;

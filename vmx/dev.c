@@ -121,11 +121,6 @@ long vmxlab_check_extension(unsigned long cap)
 	}
 }
 
-static void host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
-{
-	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
-}
-
 static u32 proc2_controls(void)
 {
 	return vmxlab_host_caps.controls[VMXLAB_CTLS_PROCBASED2].value;
@@ -151,7 +146,7 @@ static long dev_ioctl_get_supported_cpuid(void __user *argp)
 	entries = kvcalloc(CPUID_MAX_ENTRIES, sizeof(*entries), GFP_KERNEL);
 	if (!entries)
 		return -ENOMEM;
-	err = cpuid_supported_table(host_cpuid, NULL, &policy, entries,
+	err = cpuid_supported_table(vmxlab_host_cpuid, NULL, &policy, entries,
 				    CPUID_MAX_ENTRIES, &nent);
 	if (!err && header.nent < nent)
 		err = -E2BIG;

@@ -143,6 +143,12 @@ static int probe_fixed_bits(const struct vmxlab_caps *caps)
 	return 0;
 }
 
+/* The host's CPUID, in the form the CPUID tables take (include/vmxlab/cpuid.h). */
+void vmxlab_host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4])
+{
+	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
+}
+
 int vmxlab_probe(void)
 {
 	struct vmxlab_caps *caps = &vmxlab_host_caps;

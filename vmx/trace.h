@@ -51,6 +51,11 @@ TRACE_EVENT(vmxlab_exit,
 		__entry->qualification = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 		__entry->rip = vmcs_readl(VMCS_GUEST_RIP);
 	),
+	/*
+	 * Plain numbers, not vmx_exit_basic_reason(): perf and trace-cmd
+	 * evaluate this format themselves and know no kernel functions.
+	 * Basic reason: bits 15:0; bit 31: the entry failed.
+	 */
 	TP_printk("vcpu %u reason %u%s qualification 0x%llx rip 0x%llx",
 		  __entry->vcpu_id, __entry->reason & 0xffff,
 		  __entry->reason & (1u << 31) ? " (VM entry failed)" : "",

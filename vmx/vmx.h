@@ -19,6 +19,7 @@ extern struct vmxlab_caps vmxlab_host_caps;
 
 /* vmx/probe.c */
 int vmxlab_probe(void);
+void vmxlab_host_cpuid(void *ctx, u32 leaf, u32 subleaf, u32 regs[4]);
 
 /* vmx/vmxon.c: VMX operation, held on all online CPUs while it has users. */
 int vmxlab_vmx_lifecycle_init(void);

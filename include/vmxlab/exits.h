@@ -263,6 +263,37 @@ struct vmx_intr_info {
 
 void vmx_decode_intr_info(u32 info, struct vmx_intr_info *intr);
 
+/*
+ * The same bits, for writing the VM-entry interruption-information field
+ * (SDM Vol. 3C, "VM-Entry Controls for Event Injection") or clearing one.
+ */
+#define VMX_INTR_INFO_VECTOR_MASK	0x000000ffU	/* 7:0 */
+#define VMX_INTR_INFO_TYPE_SHIFT	8		/* 10:8 enum vmx_intr_type */
+#define VMX_INTR_INFO_DELIVER_CODE	0x00000800U	/* 11 deliver an error code */
+#define VMX_INTR_INFO_NMI_UNBLOCKING	0x00001000U	/* 12 exit info; undefined in IDT-vectoring */
+#define VMX_INTR_INFO_VALID		0x80000000U	/* 31 */
+
+/* Whether interruption or IDT-vectoring information @info is valid (bit 31). */
+static inline bool vmx_intr_info_valid(u32 info)
+{
+	return info & VMX_INTR_INFO_VALID;
+}
+
+/* Its type, bits 10:8. */
+static inline enum vmx_intr_type vmx_intr_info_type(u32 info)
+{
+	return (enum vmx_intr_type)((info >> VMX_INTR_INFO_TYPE_SHIFT) & 7);
+}
+
+/*
+ * Exit qualification of a debug exception (#DB) exit (SDM Vol. 3C,
+ * "Exit Qualification for Debug Exceptions"), and the pending debug
+ * exceptions field ("Guest Non-Register State"): B0-B3 and BS.
+ */
+#define VMX_DBG_QUAL_B0_B3		0x0000000fU	/* 3:0 breakpoint conditions met */
+#define VMX_DBG_QUAL_BS			0x00004000U	/* 14 single step */
+#define VMX_PENDING_DBG_BS		0x00004000U	/* 14 single step pending */
+
 /* "external interrupt", "NMI", ...; NULL for type 1, the unused one. */
 const char *vmx_intr_type_name(unsigned int type);
 

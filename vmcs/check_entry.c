@@ -24,7 +24,7 @@ static bool read_current_vmcs(void *ctx, u32 field, u64 *value)
 }
 
 /* What the model needs to know of this machine's CPU. */
-static struct entry_check_cpu host_entry_check_cpu(void)
+struct entry_check_cpu vmcs_entry_check_cpu(void)
 {
 	return (struct entry_check_cpu) {
 		.caps = &vmxlab_host_caps,
@@ -53,7 +53,7 @@ static void to_user_form(const struct entry_check_failure *f,
  */
 bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu)
 {
-	struct entry_check_cpu cpu = host_entry_check_cpu();
+	struct entry_check_cpu cpu = vmcs_entry_check_cpu();
 
 	return entry_checks_run(&cpu, read_current_vmcs, NULL, NULL, 0) > 0;
 }
@@ -65,7 +65,7 @@ bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu)
  */
 int vcpu_check_entry(struct vmxlab_vcpu *vcpu, struct vmxlab_entry_failure *out)
 {
-	struct entry_check_cpu cpu = host_entry_check_cpu();
+	struct entry_check_cpu cpu = vmcs_entry_check_cpu();
 	struct entry_check_failure *found;
 	int total, i;
 

@@ -522,18 +522,55 @@ static u64 cap(struct ec_run *r, enum vmxlab_cap_msr msr)
 	return has_cap(r, msr) ? r->caps->msr[msr] : 0;
 }
 
-/* No bit at or above MAXPHYADDR. */
-static bool phys_ok(struct ec_run *r, u64 pa)
+/* MAXPHYADDR as the model counts it: 0 or more than 52 is 52. */
+static unsigned int cpu_maxphyaddr(const struct entry_check_cpu *cpu)
 {
-	return !(pa >> r->maxphyaddr);
+	return cpu->maxphyaddr == 0 || cpu->maxphyaddr > 52 ? 52 : cpu->maxphyaddr;
 }
 
-/* Bits 63:N-1 all equal, N the linear-address width. */
-static bool canonical(struct ec_run *r, u64 va)
+/* The linear-address width: 0 is 48, at most 64. */
+static unsigned int cpu_linear_bits(const struct entry_check_cpu *cpu)
 {
-	unsigned int shift = 64 - r->linear_bits;
+	return !cpu->linear_bits ? 48 : cpu->linear_bits > 64 ? 64 : cpu->linear_bits;
+}
+
+/* No bit at or above @maxphyaddr. */
+static bool phys_ok_bits(unsigned int maxphyaddr, u64 pa)
+{
+	return maxphyaddr >= 64 || !(pa >> maxphyaddr);
+}
+
+/* Bits 63:N-1 all equal, N = @linear_bits the linear-address width. */
+static bool canonical_bits(unsigned int linear_bits, u64 va)
+{
+	unsigned int shift = 64 - linear_bits;
 
 	return (u64)((long long)(va << shift) >> shift) == va;
+}
+
+static bool phys_ok(struct ec_run *r, u64 pa)
+{
+	return phys_ok_bits(r->maxphyaddr, pa);
+}
+
+static bool canonical(struct ec_run *r, u64 va)
+{
+	return canonical_bits(r->linear_bits, va);
+}
+
+bool entry_check_phys_ok(const struct entry_check_cpu *cpu, u64 pa)
+{
+	return phys_ok_bits(cpu_maxphyaddr(cpu), pa);
+}
+
+bool entry_check_canonical(const struct entry_check_cpu *cpu, u64 va)
+{
+	return canonical_bits(cpu_linear_bits(cpu), va);
+}
+
+bool entry_check_seg_limit_ok(u64 limit, bool g)
+{
+	return g ? (limit & 0xfff) == 0xfff : !(limit >> 20);
 }
 
 /* A page-aligned structure address within the physical-address width. */
@@ -973,8 +1010,7 @@ static void read_segment(struct ec_run *r, int seg, struct ec_segment *s)
 /* The limit/G rule and the reserved access-rights bits, shared by all. */
 static void check_segment_limit_reserved(struct ec_run *r, const struct ec_segment *s)
 {
-	if (((s->limit & 0xfff) != 0xfff && (s->ar & EC_AR_G)) ||
-	    ((s->limit >> 20) && !(s->ar & EC_AR_G)))
+	if (!entry_check_seg_limit_ok(s->limit, s->ar & EC_AR_G))
 		fail(r, CHK_SEG_G_LIMIT, s->limit_field, s->limit);
 	check_fixed(r, CHK_SEG_AR_RESERVED, s->ar_field, s->ar, 0, EC_AR_ALLOWED1);
 }
@@ -1343,18 +1379,14 @@ int entry_checks_run(const struct entry_check_cpu *cpu, vmcs_read_fn read,
 {
 	struct ec_run r = {
 		.caps = cpu->caps,
-		.maxphyaddr = cpu->maxphyaddr,
-		.linear_bits = cpu->linear_bits ? cpu->linear_bits : 48,
+		.maxphyaddr = cpu_maxphyaddr(cpu),
+		.linear_bits = cpu_linear_bits(cpu),
 		.read = read,
 		.ctx = ctx,
 		.out = out,
 		.max = out ? max : 0,
 	};
 
-	if (r.maxphyaddr == 0 || r.maxphyaddr > 52)
-		r.maxphyaddr = 52;
-	if (r.linear_bits > 64)
-		r.linear_bits = 64;
 	r.pin = rd(&r, VMCS_PIN_BASED_VM_EXEC_CONTROL);
 	r.proc = rd(&r, VMCS_CPU_BASED_VM_EXEC_CONTROL);
 	/* "Activate secondary controls" 0: they act as all 0. */

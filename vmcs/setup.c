@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A vCPU's VMCS: controls, host state, guest state, and the guest state
- * KVM_GET/SET_SREGS read and write.
+ * A vCPU's VMCS: controls, host state, and the guest state at RESET; the
+ * guest state KVM_GET/SET_SREGS read and write is vmcs/sregs.c's.
  *
  * SDM Vol. 3C chapters "Virtual Machine Control Structures" (the fields)
  * and "VM Entries" ("Checks on VMX Controls and Host-State Area", "Checks
@@ -28,24 +28,8 @@
 /* Every MSR access exits (all bits 1): vmxlab emulates the few it knows. */
 static void *msr_bitmap;
 
-/* Segment access rights (SDM Vol. 3C, "Guest Register State", table "Format of Access Rights"). */
-#define SEG_AR_TYPE_MASK		0xf
-#define SEG_AR_S			BIT(4)
-#define SEG_AR_DPL_SHIFT		5
-#define SEG_AR_P			BIT(7)
-#define SEG_AR_AVL			BIT(12)
-#define SEG_AR_L			BIT(13)
-#define SEG_AR_DB			BIT(14)
-#define SEG_AR_G			BIT(15)
-#define SEG_AR_UNUSABLE		BIT(16)
-
 /* Guest interruptibility: no blocking; activity state: active. */
 #define GUEST_ACTIVITY_ACTIVE	0
-
-/* CR0 bits the guest writes without an exit: x87/FPU control. */
-#define CR0_GUEST_OWNED		(X86_CR0_TS | X86_CR0_MP | X86_CR0_EM)
-
-#define EFER_ALLOWED		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 /* CR4 bits a guest may set, if the CPU allows them in VMX operation. */
 #define CR4_GUEST_SUPPORTED						\
@@ -55,35 +39,6 @@ static void *msr_bitmap;
 	 X86_CR4_UMIP | X86_CR4_FSGSBASE | X86_CR4_PCIDE |		\
 	 X86_CR4_OSXSAVE | X86_CR4_SMEP | X86_CR4_SMAP)
 
-struct segment_fields {
-	u32 selector, base, limit, ar;
-};
-
-/* The eight segment registers in struct kvm_sregs order. */
-enum { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, SEG_TR, SEG_LDTR, NR_SEGS };
-
-#define SEGMENT(name) {							\
-	VMCS_GUEST_##name##_SELECTOR, VMCS_GUEST_##name##_BASE,		\
-	VMCS_GUEST_##name##_LIMIT, VMCS_GUEST_##name##_AR_BYTES }
-
-static const struct segment_fields segments[NR_SEGS] = {
-	[SEG_CS] = SEGMENT(CS), [SEG_DS] = SEGMENT(DS),
-	[SEG_ES] = SEGMENT(ES), [SEG_FS] = SEGMENT(FS),
-	[SEG_GS] = SEGMENT(GS), [SEG_SS] = SEGMENT(SS),
-	[SEG_TR] = SEGMENT(TR), [SEG_LDTR] = SEGMENT(LDTR),
-};
-
-static struct kvm_segment *sregs_segment(struct kvm_sregs *s, int seg)
-{
-	struct kvm_segment *table[NR_SEGS] = {
-		[SEG_CS] = &s->cs, [SEG_DS] = &s->ds, [SEG_ES] = &s->es,
-		[SEG_FS] = &s->fs, [SEG_GS] = &s->gs, [SEG_SS] = &s->ss,
-		[SEG_TR] = &s->tr, [SEG_LDTR] = &s->ldt,
-	};
-
-	return table[seg];
-}
-
 static u64 cap(enum vmxlab_cap_msr msr)
 {
 	return vmxlab_host_caps.msr[msr];
@@ -92,16 +47,6 @@ static u64 cap(enum vmxlab_cap_msr msr)
 static u32 control(enum vmxlab_control_set set)
 {
 	return vmxlab_host_caps.controls[set].value;
-}
-
-static bool phys_addr_valid(u64 pa)
-{
-	return !(pa >> boot_cpu_data.x86_phys_bits);
-}
-
-static bool is_canonical(u64 va)
-{
-	return (u64)((s64)(va << 16) >> 16) == va;
 }
 
 /* The CR0 the hardware runs with: the VMX-fixed bits forced (SDM Vol. 3D, A.7). */
@@ -254,29 +199,21 @@ static void init_controls(struct vmxlab_vcpu *vcpu)
 	vmcs_write16(VMCS_VIRTUAL_PROCESSOR_ID, vcpu->vpid);
 	/* No VMCS shadowing: the link pointer must be all ones ("Checks on Guest Non-Register State"). */
 	vmcs_write64(VMCS_VMCS_LINK_POINTER, ~0ULL);
-	vmcs_writel(VMCS_CR0_GUEST_HOST_MASK, ~(unsigned long)CR0_GUEST_OWNED);
+	vmcs_writel(VMCS_CR0_GUEST_HOST_MASK, ~(unsigned long)VMCS_CR0_GUEST_OWNED);
 	vmcs_writel(VMCS_CR4_GUEST_HOST_MASK, ~0UL);
 	/* The guest's TSC starts near 0, as on KVM. */
 	vcpu->tsc_offset = -rdtsc();
 	vmcs_write64(VMCS_TSC_OFFSET, vcpu->tsc_offset);
 }
 
-static void write_segment(int seg, u16 selector, u64 base, u32 limit, u32 ar)
-{
-	vmcs_write16(segments[seg].selector, selector);
-	vmcs_writel(segments[seg].base, base);
-	vmcs_write32(segments[seg].limit, limit);
-	vmcs_write32(segments[seg].ar, ar);
-}
-
-static void vcpu_write_cr0(struct vmxlab_vcpu *vcpu, u64 cr0)
+void vmcs_write_guest_cr0(struct vmxlab_vcpu *vcpu, u64 cr0)
 {
 	vcpu->cr0 = cr0;
 	vmcs_writel(VMCS_CR0_READ_SHADOW, cr0);
 	vmcs_writel(VMCS_GUEST_CR0, vmcs_cr0_hw_bits(cr0));
 }
 
-static void vcpu_write_cr4(struct vmxlab_vcpu *vcpu, u64 cr4)
+void vmcs_write_guest_cr4(struct vmxlab_vcpu *vcpu, u64 cr4)
 {
 	vcpu->cr4 = cr4;
 	vmcs_writel(VMCS_CR4_READ_SHADOW, cr4);
@@ -286,20 +223,13 @@ static void vcpu_write_cr4(struct vmxlab_vcpu *vcpu, u64 cr4)
 /* The architectural state after RESET (SDM Vol. 3A, "Processor State After Reset"). */
 static void init_guest_state(struct vmxlab_vcpu *vcpu)
 {
-	int seg;
-
-	write_segment(SEG_CS, 0xf000, 0xffff0000, 0xffff, SEG_AR_P | SEG_AR_S | 0xb);
-	for (seg = SEG_DS; seg <= SEG_SS; seg++)
-		write_segment(seg, 0, 0, 0xffff, SEG_AR_P | SEG_AR_S | 0x3);
-	/* Unrestricted guest still needs a usable busy TSS in TR. */
-	write_segment(SEG_TR, 0, 0, 0xffff, SEG_AR_P | 0xb);
-	write_segment(SEG_LDTR, 0, 0, 0xffff, SEG_AR_P | 0x2);
+	vmcs_reset_segments();
 	vmcs_writel(VMCS_GUEST_GDTR_BASE, 0);
 	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, 0xffff);
 	vmcs_writel(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, 0xffff);
-	vcpu_write_cr0(vcpu, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
-	vcpu_write_cr4(vcpu, 0);
+	vmcs_write_guest_cr0(vcpu, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
+	vmcs_write_guest_cr4(vcpu, 0);
 	vmcs_writel(VMCS_GUEST_CR3, 0);
 	vmcs_set_efer(vcpu, 0);
 	vmcs_write64(VMCS_GUEST_IA32_PAT, 0x0007040600070406ULL);
@@ -328,138 +258,6 @@ void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu)
 	init_guest_state(vcpu);
 }
 
-static void read_segment(int seg, struct kvm_segment *s)
-{
-	u32 ar = vmcs_read32(segments[seg].ar);
-
-	memset(s, 0, sizeof(*s));
-	s->selector = vmcs_read16(segments[seg].selector);
-	s->base = vmcs_readl(segments[seg].base);
-	s->limit = vmcs_read32(segments[seg].limit);
-	s->type = ar & SEG_AR_TYPE_MASK;
-	s->s = !!(ar & SEG_AR_S);
-	s->dpl = (ar >> SEG_AR_DPL_SHIFT) & 3;
-	s->present = !!(ar & SEG_AR_P);
-	s->avl = !!(ar & SEG_AR_AVL);
-	s->l = !!(ar & SEG_AR_L);
-	s->db = !!(ar & SEG_AR_DB);
-	s->g = !!(ar & SEG_AR_G);
-	s->unusable = !!(ar & SEG_AR_UNUSABLE);
-}
-
-void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs)
-{
-	unsigned long hw_cr0 = vmcs_readl(VMCS_GUEST_CR0);
-	int seg;
-
-	memset(sregs, 0, sizeof(*sregs));
-	for (seg = 0; seg < NR_SEGS; seg++)
-		read_segment(seg, sregs_segment(sregs, seg));
-	sregs->gdt.base = vmcs_readl(VMCS_GUEST_GDTR_BASE);
-	sregs->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
-	sregs->idt.base = vmcs_readl(VMCS_GUEST_IDTR_BASE);
-	sregs->idt.limit = vmcs_read32(VMCS_GUEST_IDTR_LIMIT);
-	sregs->cr0 = (vcpu->cr0 & ~CR0_GUEST_OWNED) | (hw_cr0 & CR0_GUEST_OWNED);
-	sregs->cr2 = vcpu->regs.cr2;
-	sregs->cr3 = vmcs_readl(VMCS_GUEST_CR3);
-	sregs->cr4 = vcpu->cr4;
-	sregs->cr8 = vcpu->cr8;
-	sregs->efer = vcpu->efer;
-	sregs->apic_base = vcpu->apic_base;
-}
-
-static u32 segment_ar(const struct kvm_segment *s)
-{
-	if (s->unusable || !s->present)
-		return SEG_AR_UNUSABLE;
-	return s->type | (s->s ? SEG_AR_S : 0) | (s->dpl << SEG_AR_DPL_SHIFT) | SEG_AR_P |
-	       (s->avl ? SEG_AR_AVL : 0) | (s->l ? SEG_AR_L : 0) |
-	       (s->db ? SEG_AR_DB : 0) | (s->g ? SEG_AR_G : 0);
-}
-
-/* The fields of struct kvm_segment are bytes; most hold one bit. */
-static int check_segment(const struct kvm_segment *s, int seg, bool long_mode)
-{
-	if (s->type > SEG_AR_TYPE_MASK || s->dpl > 3 || s->present > 1 ||
-	    s->s > 1 || s->l > 1 || s->db > 1 || s->g > 1 || s->avl > 1 ||
-	    s->unusable > 1 || s->padding)
-		return -EINVAL;
-	if (segment_ar(s) == SEG_AR_UNUSABLE)
-		return seg == SEG_TR || seg == SEG_CS ? -EINVAL : 0;
-	/* Limit and granularity agree ("Checks on Guest Segment Registers"). */
-	if ((s->limit & 0xfff) != 0xfff && s->g)
-		return -EINVAL;
-	if ((s->limit >> 20) && !s->g)
-		return -EINVAL;
-	/* Bases: canonical for FS, GS, TR, LDTR; 32-bit for the others. */
-	if (seg == SEG_FS || seg == SEG_GS || seg == SEG_TR || seg == SEG_LDTR) {
-		if (!is_canonical(s->base))
-			return -EINVAL;
-	} else if (s->base >> 32) {
-		return -EINVAL;
-	}
-	if (seg == SEG_CS && s->l && (!long_mode || s->db))
-		return -EINVAL;
-	return 0;
-}
-
-static int check_control_registers(const struct kvm_sregs *s)
-{
-	bool paging = s->cr0 & X86_CR0_PG;
-	bool lma = s->efer & EFER_LMA;
-
-	if (s->cr0 >> 32)
-		return -EINVAL;
-	if (paging && !(s->cr0 & X86_CR0_PE))
-		return -EINVAL;
-	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
-		return -EINVAL;
-	if (s->cr4 & ~vmcs_cr4_allowed())
-		return -EINVAL;
-	if (s->efer & ~EFER_ALLOWED)
-		return -EINVAL;
-	/* EFER.LMA = EFER.LME && CR0.PG, and IA-32e paging needs PAE (SDM Vol. 3A, "IA-32e Mode"). */
-	if (lma != ((s->efer & EFER_LME) && paging))
-		return -EINVAL;
-	if (lma && !(s->cr4 & X86_CR4_PAE))
-		return -EINVAL;
-	if ((s->cr4 & X86_CR4_PCIDE) && !lma)
-		return -EINVAL;
-	if (lma ? !phys_addr_valid(s->cr3) : (s->cr3 >> 32))
-		return -EINVAL;
-	return 0;
-}
-
-int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
-{
-	struct kvm_sregs *s = (struct kvm_sregs *)sregs;
-	u64 apic_allowed = MSR_IA32_APICBASE_BSP | X2APIC_ENABLE |
-			   MSR_IA32_APICBASE_ENABLE | MSR_IA32_APICBASE_BASE;
-	bool lma = sregs->efer & EFER_LMA;
-	int seg, err, i;
-
-	err = check_control_registers(sregs);
-	if (err)
-		return err;
-	for (i = 0; i < ARRAY_SIZE(sregs->interrupt_bitmap); i++)
-		if (sregs->interrupt_bitmap[i])
-			return -EINVAL;
-	if ((sregs->apic_base & ~apic_allowed) || !phys_addr_valid(sregs->apic_base))
-		return -EINVAL;
-	if (sregs->cr8 > 15)
-		return -EINVAL;
-	for (seg = 0; seg < NR_SEGS; seg++) {
-		err = check_segment(sregs_segment(s, seg), seg, lma);
-		if (err)
-			return err;
-	}
-	if (lma && (!is_canonical(sregs->gdt.base) || !is_canonical(sregs->idt.base)))
-		return -EINVAL;
-	if (!lma && ((sregs->gdt.base | sregs->idt.base) >> 32))
-		return -EINVAL;
-	return 0;
-}
-
 /*
  * PAE paging outside IA-32e mode takes its four PDPTEs from the VMCS on
  * VM entry when EPT is on (SDM Vol. 3C, "Loading Page-Directory-Pointer-
@@ -484,34 +282,6 @@ int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu)
 	for (i = 0; i < 4; i++)
 		vmcs_write64(fields[i], pdpte[i]);
 	return 0;
-}
-
-int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
-{
-	struct kvm_sregs *s = (struct kvm_sregs *)sregs;
-	u64 cr0;
-	int seg;
-
-	for (seg = 0; seg < NR_SEGS; seg++) {
-		const struct kvm_segment *k = sregs_segment(s, seg);
-
-		write_segment(seg, k->selector, k->base, k->limit, segment_ar(k));
-	}
-	vmcs_writel(VMCS_GUEST_GDTR_BASE, sregs->gdt.base);
-	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, sregs->gdt.limit);
-	vmcs_writel(VMCS_GUEST_IDTR_BASE, sregs->idt.base);
-	vmcs_write32(VMCS_GUEST_IDTR_LIMIT, sregs->idt.limit);
-	vmcs_writel(VMCS_GUEST_CR3, sregs->cr3);
-	vcpu_write_cr4(vcpu, sregs->cr4);
-	cr0 = sregs->cr0;
-	vcpu_write_cr0(vcpu, cr0);
-	vmcs_set_efer(vcpu, sregs->efer);
-	vcpu->regs.cr2 = sregs->cr2;
-	vcpu->cr8 = sregs->cr8;
-	vcpu->apic_base = sregs->apic_base;
-	vcpu_cpuid_update(vcpu);	/* CR4 and the APIC enable bit may have changed */
-	vcpu_flush_guest_tlb(vcpu);
-	return vmcs_load_pdptes(vcpu) ? -EINVAL : 0;
 }
 
 int vmcs_setup_init(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmcs/: the VMCS regions, a vCPU's VMCS set up and kept in step with
- * KVM_SET_SREGS, the entry-check model's ioctl, VMXLAB_SET_VMCS and
+ * KVM_SET_SREGS (vmcs/sregs.c), the entry-check model's ioctl, VMXLAB_SET_VMCS and
  * VMXLAB_GET_VMCS.  The VMCS accessors are in vmx/insn.h.
  */
 #ifndef VMXLAB_VMCS_H
@@ -9,6 +9,8 @@
 
 #include <linux/compiler_types.h>
 #include <linux/types.h>
+#include <asm/processor-flags.h>
+#include <vmxlab/entry_checks.h>
 
 struct kvm_sregs;
 struct vmxlab_entry_failure;
@@ -24,18 +26,27 @@ int vmcs_setup_init(void);
 void vmcs_setup_exit(void);
 void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu);
 void vmcs_set_host_per_cpu(void);
-void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs);
-int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
-int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
 int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu);
 void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer);
 u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);
 u64 vmcs_cr4_allowed(void);
+void vmcs_write_guest_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
+void vmcs_write_guest_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
+
+/* CR0 bits the guest writes without an exit: x87/FPU control. */
+#define VMCS_CR0_GUEST_OWNED	(X86_CR0_TS | X86_CR0_MP | X86_CR0_EM)
+
+/* vmcs/sregs.c */
+void vmcs_reset_segments(void);
+void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs);
+int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
+int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs);
 
 /* vmcs/check_entry.c: VMXLAB_CHECK_ENTRY reports this many failures at most. */
 #define VMCS_CHECK_ENTRY_MAX_REPORTED	32
 int vcpu_check_entry(struct vmxlab_vcpu *vcpu, struct vmxlab_entry_failure *out);
+struct entry_check_cpu vmcs_entry_check_cpu(void);
 bool vcpu_entry_model_refuses(struct vmxlab_vcpu *vcpu);
 
 /* vmcs/set_vmcs.c */

@@ -99,6 +99,19 @@ struct entry_check_failure {
  * number of failing checks, which may exceed @max (0: the model finds
  * nothing wrong).  @out may be NULL when @max is 0.
  */
+/*
+ * Rules of the model that another validator of guest state uses too
+ * (KVM_SET_SREGS, vmcs/sregs.c), so that both apply the same widths:
+ *   - @va is canonical for @cpu's linear-address width;
+ *   - @pa sets no bit at or above @cpu's MAXPHYADDR;
+ *   - a segment limit agrees with the granularity bit ("Checks on Guest
+ *     Segment Registers": G = 1 needs limit bits 11:0 all 1, G = 0 needs
+ *     bits 31:20 all 0).
+ */
+bool entry_check_canonical(const struct entry_check_cpu *cpu, u64 va);
+bool entry_check_phys_ok(const struct entry_check_cpu *cpu, u64 pa);
+bool entry_check_seg_limit_ok(u64 limit, bool g);
+
 int entry_checks_run(const struct entry_check_cpu *cpu, vmcs_read_fn read,
 		     void *ctx, struct entry_check_failure *out, int max);
 

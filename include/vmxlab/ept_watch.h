@@ -7,7 +7,7 @@
  * VMXLAB_WATCH_DENY_* (uapi.h): read, write and execute, the order of
  * EPT_READ, EPT_WRITE and EPT_EXEC.
  *
- * No locking and no EPT changes here: the caller (ept/watch_vm.c) holds
+ * No locking and no EPT changes here: the caller (ept/ept_watch_vm.c) holds
  * the VM's lock, rewrites the entries and invalidates.  Compiled into the
  * module and into the host unit tests.
  */

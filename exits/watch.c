@@ -96,7 +96,8 @@ static bool cpu_has_mtf(void)
 {
 	u64 msr = vmx_control_msr(&vmxlab_host_caps, VMXLAB_CTLS_PROCBASED);
 
-	return vmx_control_bit_setting(msr, __ffs(VMX_PROCCTL_MONITOR_TRAP_FLAG)) != VMX_BIT_FIXED_0;
+	return vmx_control_bit_setting(msr, __ffs(VMX_PROCCTL_MONITOR_TRAP_FLAG)) !=
+	       VMX_BIT_FIXED_0;
 }
 
 static void set_procbased_control(u32 control, bool on)

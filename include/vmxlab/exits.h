@@ -270,7 +270,7 @@ void vmx_decode_intr_info(u32 info, struct vmx_intr_info *intr);
 #define VMX_INTR_INFO_VECTOR_MASK	0x000000ffU	/* 7:0 */
 #define VMX_INTR_INFO_TYPE_SHIFT	8		/* 10:8 enum vmx_intr_type */
 #define VMX_INTR_INFO_DELIVER_CODE	0x00000800U	/* 11 deliver an error code */
-#define VMX_INTR_INFO_NMI_UNBLOCKING	0x00001000U	/* 12 exit info; undefined in IDT-vectoring */
+#define VMX_INTR_INFO_NMI_UNBLOCKING	0x00001000U	/* 12; undefined in IDT-vectoring */
 #define VMX_INTR_INFO_VALID		0x80000000U	/* 31 */
 
 /* Whether interruption or IDT-vectoring information @info is valid (bit 31). */

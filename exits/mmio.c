@@ -20,7 +20,6 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-#define MAX_INSN_LEN		15
 #define CS_AR_L			BIT(13)
 #define CS_AR_DB			BIT(14)
 
@@ -102,9 +101,9 @@ static unsigned int fetch_instruction(struct vmxlab_vcpu *vcpu, u8 *bytes)
 
 	if (!vcpu->long_mode)
 		linear = (u32)linear;
-	if (!vcpu_read_linear(vcpu, linear, bytes, MAX_INSN_LEN))
-		return MAX_INSN_LEN;
-	if (in_page < MAX_INSN_LEN && !vcpu_read_linear(vcpu, linear, bytes, in_page))
+	if (!vcpu_read_linear(vcpu, linear, bytes, MMIO_INSN_MAX_LEN))
+		return MMIO_INSN_MAX_LEN;
+	if (in_page < MMIO_INSN_MAX_LEN && !vcpu_read_linear(vcpu, linear, bytes, in_page))
 		return in_page;
 	return 0;
 }
@@ -138,7 +137,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 {
 	struct mmio_insn *insn = &vcpu->mmio;
 	struct kvm_run *run = vcpu->run;
-	u8 bytes[MAX_INSN_LEN] = { 0 };
+	u8 bytes[MMIO_INSN_MAX_LEN] = { 0 };
 	unsigned int len = fetch_instruction(vcpu, bytes);
 	u64 value;
 

@@ -364,7 +364,7 @@ const char *entry_check_area_result(enum entry_check_area area)
 #define EC_RFLAGS_IF		BIT_ULL(9)
 #define EC_RFLAGS_VM		BIT_ULL(17)
 /* Bits that may be 1: 21:0 except 15, 5 and 3. */
-#define EC_RFLAGS_ALLOWED1	(0x3fffffULL & ~(BIT_ULL(15) | BIT_ULL(5) | BIT_ULL(3)))
+#define EC_RFLAGS_ALLOWED1	VMX_RFLAGS_ALLOWED1
 
 /* Segment access rights ("Format of Access Rights"). */
 #define EC_AR_TYPE(ar)		((ar) & 0xf)

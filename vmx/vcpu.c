@@ -18,14 +18,12 @@
 #include <asm/io.h>
 #include <vmxlab/entry_checks.h>
 #include <vmxlab/names.h>
+#include <vmxlab/vmx_arch.h>
 #include "exits/exits.h"
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
-
-/* RFLAGS bits a guest may hold (SDM Vol. 1, "EFLAGS Register"); bit 1 is always 1. */
-#define RFLAGS_DEFINED	0x3f7fd7UL
 
 #define RUN_AREA_SIZE	(VMXLAB_RUN_PAGES * PAGE_SIZE)
 
@@ -64,7 +62,7 @@ static long vcpu_ioctl_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
 	/* Reserved RFLAGS bits would fail VM entry ("Checks on Guest RIP, RFLAGS, and SSP"). */
-	if (regs.rflags & ~RFLAGS_DEFINED)
+	if (regs.rflags & ~VMX_RFLAGS_ALLOWED1)
 		return -EINVAL;
 	gpr[GPR_RAX] = regs.rax;
 	gpr[GPR_RBX] = regs.rbx;

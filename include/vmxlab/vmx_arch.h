@@ -185,6 +185,13 @@
 #define VMX_CR4_VMXE			BIT_ULL(13)
 
 /*
+ * RFLAGS bits that may be 1 (SDM Vol. 1, "EFLAGS Register"): bits 21:0
+ * but the reserved 15, 5 and 3; bit 1 is reserved as 1 ("Checks on Guest
+ * RIP, RFLAGS, and SSP").
+ */
+#define VMX_RFLAGS_ALLOWED1		(0x3fffffULL & ~(BIT_ULL(15) | BIT_ULL(5) | BIT_ULL(3)))
+
+/*
  * Guest interruptibility state (SDM Vol. 3C, "Guest Non-Register State",
  * table "Format of Interruptibility State").
  */

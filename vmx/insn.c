@@ -3,9 +3,9 @@
  * Reporting of failed VMX instructions, out of line and ratelimited so
  * that a failing path cannot flood the log.
  */
+#include <vmxlab/names.h>
 #include "vmx/insn.h"
 #include "vmx/vmx.h"
-#include <vmxlab/names.h>
 
 const char *vmx_insn_status_name(enum vmx_insn_status status)
 {

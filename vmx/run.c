@@ -30,8 +30,9 @@
 #include <asm/desc.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
-#include <asm/tsc.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
+#include <vmxlab/exits.h>
 #include "ept/ept_vm.h"
 #include "exits/dispatch.h"
 #include "vmcs/vmcs.h"
@@ -40,7 +41,6 @@
 #include "vmx/trace.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
-#include <vmxlab/exits.h>
 
 static DEFINE_PER_CPU(struct list_head, loaded_vcpus);
 static DEFINE_PER_CPU(void *, current_vmcs);

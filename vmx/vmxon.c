@@ -25,11 +25,11 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <vmxlab/caps.h>
+#include <vmxlab/vmx_arch.h>
 #include "vmcs/vmcs.h"
 #include "vmx/compat.h"
 #include "vmx/insn.h"
 #include "vmx/vmx.h"
-#include <vmxlab/vmx_arch.h>
 
 /* Why VMXON could not be done on one CPU, recorded there, printed later. */
 enum vmxon_failure {

@@ -24,7 +24,7 @@ VMXLAB_TOOL_SRCS := $(VMXLAB_CAPS_SRCS) vmx/names.c exits/decode.c
 
 # In the host unit tests: every pure source.
 VMXLAB_PURE_SRCS := $(VMXLAB_TOOL_SRCS) \
-	exits/mmio_decode.c exits/guest_walk.c exits/cpuid_table.c \
+	exits/mmio_decode.c exits/guest_walk.c exits/cpuid_supported.c exits/cpuid_cache.c \
 	ept/ept_table.c ept/ept_watch.c \
 	vmcs/entry_checks.c
 

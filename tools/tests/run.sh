@@ -6,7 +6,7 @@
 # "vmxlab info --caps-file" decodes fixtures that make_caps writes (MSR
 # values filled in by hand from the SDM, decided by vmx/caps.c); the
 # device paths run against fakedev.so, an LD_PRELOAD stand-in for
-# /dev/vmxlab.  One line per check: "PASS name" or "FAIL name: reason".
+# /dev/vmxlab and /dev/kvm.  One line per check: "PASS name" or "FAIL name: reason".
 # The exit status is 0 only when every check passed.
 set -u
 
@@ -15,7 +15,6 @@ TESTS=$PWD
 VMXLAB=${VMXLAB:-$TESTS/../vmxlab}
 OUT=$TESTS/out
 FAKE=$TESTS/fakedev.so
-FAKE_KVM=$TESTS/fakekvm.so
 ENOENT_MSG="vmxlab: /nonexistent not found: load the module with 'modprobe vmxlab' (or 'insmod vmxlab.ko' from the build tree)"
 EBUSY_MSG="vmxlab: VMX is in use by another hypervisor (most likely kvm_intel with a VM running, or kvm_intel on a kernel that turns VMX on at load): stop its VMs or unload kvm_intel; the kernel log (dmesg) names the reason"
 failures=0
@@ -412,8 +411,8 @@ test_run() {
 		"vmxlab: /nonexistent not found: load its module (vmxlab for /dev/vmxlab, kvm_intel for /dev/kvm)"
 	run run-enotty run --device /dev/null "$OUT/hlt.bin"
 	expect_exit run/not-kvm-api-exit 3 run-enotty
-	# fakedev.so answers KVM_CREATE_VM with ENOTTY.
-	run_fake run-no-vm run --device /fake/vmxlab "$OUT/hlt.bin"
+	# A device without VMs: KVM_CREATE_VM fails with ENOTTY.
+	FAKE_KVM_NO_VM=enotty run_fake run-no-vm run --device /fake/vmxlab "$OUT/hlt.bin"
 	expect_exit run/create-vm-fails-exit 1 run-no-vm
 	expect_line run/create-vm-fails-message "$OUT/run-no-vm.err" \
 		"vmxlab: KVM_CREATE_VM on /fake/vmxlab failed: Inappropriate ioctl for device"
@@ -613,14 +612,14 @@ test_run_load() {
 	expect_exit load/missing-exit 1 load-missing
 }
 
-# run_kvm NAME DEVICE SCRIPT ARGS...: vmxlab run against fakekvm.so, a
-# scripted KVM-API device ($OUT/NAME.log: what the device was told).
+# run_kvm NAME DEVICE SCRIPT ARGS...: vmxlab run against the stand-in's
+# scripted KVM-API part ($OUT/NAME.log: what the device was told).
 run_kvm() {
 	local name=$1 dev=$2 script=$3
 	shift 3
 	rm -f "$OUT/$name.log"
-	FAKE_KVM_SCRIPT=$script FAKE_KVM_LOG=$OUT/$name.log LD_PRELOAD=$FAKE_KVM \
-		"$VMXLAB" run --device "/fakekvm/$dev" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
+	FAKE_KVM_SCRIPT=$script FAKE_KVM_LOG=$OUT/$name.log LD_PRELOAD=$FAKE \
+		"$VMXLAB" run --device "/fake/$dev" "$@" > "$OUT/$name.out" 2> "$OUT/$name.err"
 	rc=$?
 }
 
@@ -697,7 +696,7 @@ test_run_devices() {
 	FAKE_KVM_NO_VM=1 run_kvm kvm-novm kvm "$OUT/hlt.script" "$OUT/hlt.bin"
 	expect_exit run-kvm/create-vm-fails-exit 1 kvm-novm
 	expect_line run-kvm/create-vm-fails-message "$OUT/kvm-novm.err" \
-		"vmxlab: KVM_CREATE_VM on /fakekvm/kvm failed: No such device"
+		"vmxlab: KVM_CREATE_VM on /fake/kvm failed: No such device"
 }
 
 # Ends other than HLT and a debug exit: a status and a message each.
@@ -801,7 +800,7 @@ test_run_watch() {
 	run_kvm kvm-wkvm kvm "$OUT/w.script" --watch 0x3000:w "$OUT/hlt.bin"
 	expect_exit run-watch/kvm-refused 1 kvm-wkvm
 	expect_line run-watch/kvm-refused-message "$OUT/kvm-wkvm.err" \
-		"vmxlab: --watch: /fakekvm/kvm has no EPT watches (vmxlab only)"
+		"vmxlab: --watch: /fake/kvm has no EPT watches (vmxlab only)"
 	run_kvm kvm-wbad vmxlab "$OUT/w.script" --watch 0x3004:w "$OUT/hlt.bin"
 	expect_exit run-watch/einval 1 kvm-wbad
 	expect_match run-watch/einval-message "$OUT/kvm-wbad.err" \
@@ -850,8 +849,8 @@ test_run_signals() {
 	printf 'in 0x510 1 1\nblock\n' > "$OUT/blk.script"
 	for sig in INT TERM; do
 		rm -f "$OUT/sig.log"
-		FAKE_KVM_SCRIPT=$OUT/blk.script FAKE_KVM_LOG=$OUT/sig.log LD_PRELOAD=$FAKE_KVM \
-			"$VMXLAB" run --device /fakekvm/kvm --vcpus 2 --trace "$OUT/hlt.bin" \
+		FAKE_KVM_SCRIPT=$OUT/blk.script FAKE_KVM_LOG=$OUT/sig.log LD_PRELOAD=$FAKE \
+			"$VMXLAB" run --device /fake/kvm --vcpus 2 --trace "$OUT/hlt.bin" \
 			> "$OUT/sig.out" 2> "$OUT/sig.err" &
 		pid=$!
 		wait_log "$OUT/sig.log" "vcpu1 in 0x510"
@@ -887,7 +886,7 @@ test_run_signals() {
 	fi
 }
 
-# --cycles on the scripted device (fakekvm.c charges each exit a fixed
+# --cycles on the scripted device (fakedev_kvm.c charges each exit a fixed
 # cost at the next KVM_RUN: I/O 1500, EPT violation 2500).  If these fail,
 # a user gets no exit timing, or numbers that are not the device's.
 test_run_cycles() {
@@ -916,7 +915,7 @@ test_run_cycles() {
 	run_kvm kvm-cyc-kvm kvm "$OUT/cyc.script" --cycles "$OUT/hlt.bin"
 	expect_exit run-cycles/kvm-refused 2 kvm-cyc-kvm
 	expect_line run-cycles/kvm-message "$OUT/kvm-cyc-kvm.err" \
-		"vmxlab: --cycles: /fakekvm/kvm is not vmxlab: it does not time exits"
+		"vmxlab: --cycles: /fake/kvm is not vmxlab: it does not time exits"
 }
 
 # vmxlab stat on a debugfs tree made here ($VMXLAB_DEBUGFS): the counters
@@ -1069,18 +1068,14 @@ main() {
 	test_run_setup
 	test_run_load
 	test_stat
-	if [ -f "$FAKE_KVM" ]; then
-		test_run_devices
-		test_run_watch
-		test_run_ends
-		test_run_vcpus
-		test_run_signals
-		test_run_vmcs_write
-		test_run_cycles
-		test_run_cpuid_file
-	else
-		fail run-kvm "$FAKE_KVM not built (make -C tools test builds it)"
-	fi
+	test_run_devices
+	test_run_watch
+	test_run_ends
+	test_run_vcpus
+	test_run_signals
+	test_run_vmcs_write
+	test_run_cycles
+	test_run_cpuid_file
 	[ "$failures" -eq 0 ]
 }
 

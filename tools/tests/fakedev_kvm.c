@@ -20,12 +20,13 @@
  *   watch GPA ACCESS RIP     an EPT watch hit (vmxlab's VMXLAB_EXIT_EPT_WATCH),
  *                            ACCESS the VMXLAB_WATCH_DENY_* bits
  *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
- * After the last line KVM_RUN answers HLT.  KVM_CREATE_VM fails with
- * ENODEV when $FAKE_KVM_NO_VM is set (ENOTTY when it says "enotty").  $FAKE_KVM_LOG gets one line
+ * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
  * per thing the tool told the device (registers set, data read back,
- * EPT watches set and how each hit was resumed).
+ * EPT watches set and how each hit was resumed).  KVM_CREATE_VM fails
+ * with ENODEV when $FAKE_KVM_NO_VM is set (ENOTTY when it says "enotty");
+ * VMXLAB_SET_VMCS fails with the errno in $FAKE_KVM_SET_VMCS_ERRNO.
  *
- * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fakekvm/vmxlab): each VM exit
+ * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fake/vmxlab): each VM exit
  * is charged at the next KVM_RUN with a fixed cost by reason (fake_cost()).
  */
 #include <errno.h>

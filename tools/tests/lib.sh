@@ -10,9 +10,9 @@ TESTS=$PWD
 VMXLAB=${VMXLAB:-$TESTS/../vmxlab}
 OUT=$TESTS/out
 FAKE=$TESTS/fakedev.so
-failures=0
 
 pass() { echo "PASS $1"; }
+# failures: the FAIL lines so far (run.sh starts it at 0).
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
 
 # run NAME ARGS...: run vmxlab; output in $OUT/NAME.out/.err, status in $rc.

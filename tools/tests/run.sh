@@ -15,8 +15,9 @@
 set -u
 
 cd "$(dirname "$0")" || exit 1
-# shellcheck source=lib.sh
+# shellcheck source=lib.sh disable=SC1091 # followed with shellcheck -x
 . ./lib.sh
+failures=0
 
 main() {
 	local name file

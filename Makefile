@@ -5,6 +5,8 @@
 #   make            vmxlab.ko (against KDIR) and tools/vmxlab
 #   make check      install test dependencies (root), build for every
 #                   supported kernel, host unit tests, emulated machines
+#   make check-host the builds, host unit tests and tool tests: no
+#                   emulator, for the edit-and-test loop (tests/README.md)
 #   make run        show vmxlab working: here if this CPU has usable VT-x,
 #                   else in the emulated machine (Bochs)
 #   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
@@ -28,12 +30,12 @@ MODULE_DIRS := vmx ept vmcs exits include
 MODULE_SOURCES := Kbuild $(shell find $(MODULE_DIRS) -name '*.[chS]' -o -name '*.mk' 2>/dev/null)
 BUILD := build
 
-.PHONY: all module tool modules-all check deps run install install-module install-tool clean help
+.PHONY: all module tool modules-all check check-host deps run install install-module install-tool clean help
 
 all: module tool
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,18p' Makefile
 
 module:
 	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \
@@ -69,6 +71,9 @@ deps:
 
 check:
 	tests/check.sh
+
+check-host:
+	@tests/check.sh --host-only
 
 run:
 	tests/run.sh

@@ -198,6 +198,109 @@ const char *vmx_intr_type_name(unsigned int type)
 	return type < ARRAY_SIZE(intr_type_names) ? intr_type_names[type] : NULL;
 }
 
+/* Bits 9:7 of the instruction information: 16-, 32- or 64-bit addressing. */
+static u8 insn_addr_size(u32 info)
+{
+	static const u8 sizes[8] = { 2, 4, 8, 0, 0, 0, 0, 0 };
+
+	return sizes[(info >> 7) & 7];
+}
+
+static bool seg_reg_valid(enum vmx_seg_reg seg)
+{
+	return seg <= VMX_SEG_GS;
+}
+
+/*
+ * SDM Vol. 3C, "Format of the VM-Exit Instruction-Information Field as
+ * Used for INS and OUTS".
+ */
+int vmx_decode_io_insn_info(u32 info, struct vmx_io_insn_info *ii)
+{
+	ii->addr_size = insn_addr_size(info);
+	ii->segment = (enum vmx_seg_reg)((info >> 15) & 7);
+	return ii->addr_size && seg_reg_valid(ii->segment) ? 0 : -EINVAL;
+}
+
+/*
+ * SDM Vol. 3C, "Information for VM Exits Due to Instruction Execution":
+ * the layout the memory-operand formats share.
+ */
+int vmx_decode_insn_info(u32 info, struct vmx_insn_info *ii)
+{
+	ii->scale = 1 << (info & 3);
+	ii->reg1 = (info >> 3) & 0xf;
+	ii->addr_size = insn_addr_size(info);
+	ii->reg_operand = qbit(info, 10);
+	ii->segment = (enum vmx_seg_reg)((info >> 15) & 7);
+	ii->index_reg = (info >> 18) & 0xf;
+	ii->index_valid = !qbit(info, 22);
+	ii->base_reg = (info >> 23) & 0xf;
+	ii->base_valid = !qbit(info, 27);
+	ii->reg2 = (info >> 28) & 0xf;
+	/* A register operand leaves address size and segment undefined. */
+	if (ii->reg_operand)
+		return 0;
+	return ii->addr_size && seg_reg_valid(ii->segment) ? 0 : -EINVAL;
+}
+
+/*
+ * SDM Vol. 3C, "Format of the VM-Exit Instruction-Information Field as
+ * Used for LIDT, LGDT, SIDT, or SGDT" and "... for LLDT, LTR, SLDT, and
+ * STR".  Bit 10 is 0 in the first table; bit 11, the operand size, is
+ * undefined in the second and in 64-bit mode (address size 8).
+ */
+int vmx_decode_dt_insn_info(u32 basic_reason, u32 info, struct vmx_dt_insn_info *dt)
+{
+	unsigned int identity = (info >> 28) & 3;
+	int err = vmx_decode_insn_info(info, &dt->operand);
+
+	dt->operand_size = 0;
+	switch (basic_reason) {
+	case VMX_EXIT_GDTR_IDTR_ACCESS:
+		dt->insn = (enum vmx_dt_insn)(VMX_DT_SGDT + identity);
+		if (dt->operand.addr_size != 8)
+			dt->operand_size = qbit(info, 11) ? 4 : 2;
+		return dt->operand.reg_operand ? -EINVAL : err;
+	case VMX_EXIT_LDTR_TR_ACCESS:
+		dt->insn = (enum vmx_dt_insn)(VMX_DT_SLDT + identity);
+		return err;
+	}
+	dt->insn = VMX_DT_SGDT;
+	return -EINVAL;
+}
+
+u64 vmx_insn_operand_offset(const struct vmx_insn_info *ii, const u64 gprs[16], u64 qual)
+{
+	u64 offset = qual;
+
+	if (ii->base_valid)
+		offset += gprs[ii->base_reg];
+	if (ii->index_valid)
+		offset += gprs[ii->index_reg] * ii->scale;
+	if (ii->addr_size == 8)
+		return offset;
+	/* 16- and 32-bit addressing wrap within their size. */
+	return offset & ((1ULL << (ii->addr_size * 8)) - 1);
+}
+
+/*
+ * SDM Vol. 3C, "Guest Register State", table "Format of Access Rights".
+ */
+int vmx_decode_seg_ar(u32 ar, struct vmx_seg_ar *seg)
+{
+	seg->type = ar & VMX_SEG_AR_TYPE_MASK;
+	seg->s = ar & VMX_SEG_AR_S;
+	seg->dpl = (ar & VMX_SEG_AR_DPL_MASK) >> VMX_SEG_AR_DPL_SHIFT;
+	seg->present = ar & VMX_SEG_AR_P;
+	seg->avl = ar & VMX_SEG_AR_AVL;
+	seg->l = ar & VMX_SEG_AR_L;
+	seg->db = ar & VMX_SEG_AR_DB;
+	seg->g = ar & VMX_SEG_AR_G;
+	seg->unusable = ar & VMX_SEG_AR_UNUSABLE;
+	return ar & VMX_SEG_AR_RESERVED ? -EINVAL : 0;
+}
+
 /* ------------------------------------------------------------------ */
 
 /*

@@ -74,6 +74,9 @@ enum { CPUID_REG_EAX, CPUID_REG_EBX, CPUID_REG_ECX, CPUID_REG_EDX };
 #define CPUID_XCR0_AVX		BIT_ULL(2)
 #define CPUID_XCR0_ALLOWED	(CPUID_XCR0_X87 | CPUID_XCR0_SSE | CPUID_XCR0_AVX)
 
+/* Legacy region plus XSAVE header (SDM Vol. 1, "XSAVE Area"). */
+#define XSAVE_LEGACY_AND_HEADER	(512 + 64)
+
 /*
  * Executes CPUID on the host with EAX = @leaf, ECX = @subleaf and stores
  * EAX, EBX, ECX, EDX in @regs.  The module passes native cpuid_count().

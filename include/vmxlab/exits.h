@@ -298,6 +298,155 @@ static inline enum vmx_intr_type vmx_intr_info_type(u32 info)
 const char *vmx_intr_type_name(unsigned int type);
 
 /*
+ * Segment registers as bits 17:15 of the VM-exit instruction information
+ * number them (SDM Vol. 3C, "Information for VM Exits Due to Instruction
+ * Execution"): the order of the guest segment fields in the VMCS too.
+ */
+enum vmx_seg_reg {
+	VMX_SEG_ES		= 0,
+	VMX_SEG_CS		= 1,
+	VMX_SEG_SS		= 2,
+	VMX_SEG_DS		= 3,
+	VMX_SEG_FS		= 4,
+	VMX_SEG_GS		= 5,
+};
+
+/*
+ * SDM Vol. 3C, table "Format of the VM-Exit Instruction-Information Field
+ * as Used for INS and OUTS".  The processor fills it only when
+ * IA32_VMX_BASIC bit 54 is 1 (VMX_BASIC_INOUT_INFO).
+ */
+struct vmx_io_insn_info {
+	u8 addr_size;		/* 9:7 decoded: 2, 4 or 8 bytes; 0 if unused */
+	enum vmx_seg_reg segment;	/* 17:15: OUTS's source; INS always writes ES */
+};
+
+/* Decode @info into @ii; -EINVAL (with @ii filled) for an unused encoding. */
+int vmx_decode_io_insn_info(u32 info, struct vmx_io_insn_info *ii);
+
+/*
+ * The operand layout common to the instruction-information formats of
+ * SDM Vol. 3C, "Information for VM Exits Due to Instruction Execution":
+ * tables "... as Used for INVEPT, INVPCID, and INVVPID", "... for LIDT,
+ * LGDT, SIDT, or SGDT", "... for LLDT, LTR, SLDT, and STR", "... for
+ * VMCLEAR, VMPTRLD, VMPTRST, VMXON, XRSTORS, and XSAVES" and "... for
+ * VMREAD and VMWRITE".  A field the instruction's table leaves undefined
+ * is decoded all the same: the caller reads only the fields its exit
+ * reason defines.  The memory operand's displacement is the exit
+ * qualification.
+ */
+struct vmx_insn_info {
+	u8 scale;		/* 1:0 decoded: index times 1, 2, 4 or 8 */
+	u8 reg1;		/* 6:3: the register operand, when reg_operand */
+	u8 addr_size;		/* 9:7 decoded: 2, 4 or 8 bytes; 0 if unused */
+	bool reg_operand;	/* 10: operand is reg1, not memory (VMREAD,
+				 * VMWRITE, LLDT, LTR, SLDT, STR only) */
+	enum vmx_seg_reg segment;	/* 17:15: segment of the memory operand */
+	u8 index_reg;		/* 21:18: 0 = rax .. 15 = r15 */
+	bool index_valid;	/* 22 clear: there is an index register */
+	u8 base_reg;		/* 26:23 */
+	bool base_valid;	/* 27 clear: there is a base register */
+	u8 reg2;		/* 31:28: the other register (VMREAD, VMWRITE,
+				 * INVEPT, INVPCID, INVVPID) */
+};
+
+/*
+ * Decode @info into @ii; -EINVAL (with @ii filled) when a memory operand
+ * has an unused address size or segment encoding.
+ */
+int vmx_decode_insn_info(u32 info, struct vmx_insn_info *ii);
+
+/*
+ * Bits 29:28 of the descriptor-table formats: which instruction exited,
+ * under VMX_EXIT_GDTR_IDTR_ACCESS and VMX_EXIT_LDTR_TR_ACCESS.
+ */
+enum vmx_dt_insn {
+	VMX_DT_SGDT = 0, VMX_DT_SIDT = 1, VMX_DT_LGDT = 2, VMX_DT_LIDT = 3,
+	VMX_DT_SLDT = 4, VMX_DT_STR = 5, VMX_DT_LLDT = 6, VMX_DT_LTR = 7,
+};
+
+/*
+ * SDM Vol. 3C, tables "Format of the VM-Exit Instruction-Information
+ * Field as Used for LIDT, LGDT, SIDT, or SGDT" and "... for LLDT, LTR,
+ * SLDT, and STR".
+ */
+struct vmx_dt_insn_info {
+	struct vmx_insn_info operand;	/* reg2 is meaningless here */
+	enum vmx_dt_insn insn;		/* 29:28, and which of the two tables */
+	u8 operand_size;	/* 11 decoded, LGDT/LIDT/SGDT/SIDT outside
+				 * 64-bit mode: 2 or 4 bytes; else 0 */
+};
+
+/*
+ * Decode @info of a VM exit for @basic_reason (GDTR_IDTR_ACCESS or
+ * LDTR_TR_ACCESS) into @dt; -EINVAL for another reason or an unused
+ * encoding (@dt filled as far as it goes).
+ */
+int vmx_decode_dt_insn_info(u32 basic_reason, u32 info, struct vmx_dt_insn_info *dt);
+
+/*
+ * The effective address of @ii's memory operand: base + index * scale +
+ * displacement, where @qual is the exit qualification holding the
+ * displacement sign-extended, and @gprs[0..15] the guest's registers in
+ * the SDM's order (rax, rcx, ..., r15); cut to the address size.  The
+ * caller adds the segment base (SDM Vol. 3A, "Logical and Linear
+ * Addresses").
+ */
+u64 vmx_insn_operand_offset(const struct vmx_insn_info *ii, const u64 gprs[16], u64 qual);
+
+/*
+ * The guest segment access-rights fields (SDM Vol. 3C, "Guest Register
+ * State", table "Format of Access Rights"): the descriptor bits of SDM
+ * Vol. 3A, "Segment Descriptors", plus "unusable".
+ */
+#define VMX_SEG_AR_TYPE_MASK	0x0000000fU	/* 3:0 segment type */
+#define VMX_SEG_AR_S		0x00000010U	/* 4 code or data (1), system (0) */
+#define VMX_SEG_AR_DPL_SHIFT	5		/* 6:5 descriptor privilege level */
+#define VMX_SEG_AR_DPL_MASK	0x00000060U
+#define VMX_SEG_AR_P		0x00000080U	/* 7 present */
+#define VMX_SEG_AR_AVL		0x00001000U	/* 12 available to software */
+#define VMX_SEG_AR_L		0x00002000U	/* 13 64-bit code (CS only) */
+#define VMX_SEG_AR_DB		0x00004000U	/* 14 default size 32 bits / big */
+#define VMX_SEG_AR_G		0x00008000U	/* 15 limit in 4-KByte units */
+#define VMX_SEG_AR_UNUSABLE	0x00010000U	/* 16 segment unusable */
+/* Bits 11:8 and 31:17 are reserved. */
+#define VMX_SEG_AR_RESERVED	0xfffe0f00U
+
+/* Type bit 3 of a code or data segment (S = 1): code, not data. */
+#define VMX_SEG_TYPE_CODE	0x8U
+/* Type bits: accessed (0), writable data / readable code (1). */
+#define VMX_SEG_TYPE_ACCESSED	0x1U
+#define VMX_SEG_TYPE_RW		0x2U
+
+struct vmx_seg_ar {
+	u8 type;		/* 3:0 */
+	bool s;			/* 4: code or data segment, not system */
+	u8 dpl;			/* 6:5 */
+	bool present;		/* 7 */
+	bool avl;		/* 12 */
+	bool l;			/* 13: 64-bit code segment */
+	bool db;		/* 14: D (code), B (stack), 32-bit default */
+	bool g;			/* 15: granularity */
+	bool unusable;		/* 16: the segment register holds nothing */
+};
+
+/* Decode @ar into @seg; -EINVAL (with @seg filled) if a reserved bit is 1. */
+int vmx_decode_seg_ar(u32 ar, struct vmx_seg_ar *seg);
+
+/*
+ * The default operand and address size, in bytes, that a code segment
+ * with access rights @cs_ar gives: 8 in 64-bit mode (@ia32e, i.e.
+ * IA32_EFER.LMA, and CS.L), else 4 with CS.D, else 2 (SDM Vol. 1,
+ * "Operand-Size and Address-Size Attributes").
+ */
+static inline unsigned int vmx_seg_ar_code_size(u32 cs_ar, bool ia32e)
+{
+	if (ia32e && (cs_ar & VMX_SEG_AR_L))
+		return 8;
+	return cs_ar & VMX_SEG_AR_DB ? 4 : 2;
+}
+
+/*
  * One line in plain words about a VM exit, e.g.
  * "IO_INSTRUCTION: out 1 byte to port 0x3f8".  snprintf semantics: returns
  * the length the whole line needs, writes at most @len bytes including

@@ -3,12 +3,9 @@
  * hello: print a line through port 0xE9 (the debug console port), one
  * OUT per byte, then HLT.
  */
-	.code16
-	.text
-	.globl _start
-_start:
-	mov	$msg, %si
-	call	puts
+	.include "macros.inc"
+
+	real_mode_start msg
 	hlt
 
 	.include "console.inc"

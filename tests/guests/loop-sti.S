@@ -9,12 +9,9 @@
  * signal path has a KVM reference here, and loop keeps the IF=0 case for
  * vmxlab.
  */
-	.code16
-	.text
-	.globl _start
-_start:
-	mov	$msg, %si
-	call	puts
+	.include "macros.inc"
+
+	real_mode_start msg
 	sti
 	jmp	spin
 

@@ -6,12 +6,9 @@
  * tool stops the run.  A hypervisor that re-enters the guest after every
  * host interrupt without looking at pending signals hangs here.
  */
-	.code16
-	.text
-	.globl _start
-_start:
-	mov	$msg, %si
-	call	puts
+	.include "macros.inc"
+
+	real_mode_start msg
 	jmp	spin
 
 	.include "console.inc"

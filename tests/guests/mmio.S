@@ -82,14 +82,7 @@ _start:
 	cmp	$0xffffffff, %eax
 	check	n_nowhere
 
-	mov	failures, %ebx
-	mov	$msg_done, %esi
-	call	puts
-	mov	%ebx, %eax
-	call	putdec
-	mov	$newline, %esi
-	call	puts
-	hlt
+	finish msg_done
 
 	.include "console32.inc"
 

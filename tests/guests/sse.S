@@ -10,28 +10,10 @@
 	.text
 	.globl _start
 
-	XMM_REGS = 8
-_start:
-	call	setup_sse
-	mov	$pattern_a, %ebp
-	mov	$msg_round1, %esi
-	call	sse_round
-	mov	$pattern_b, %ebp
-	mov	$msg_round2, %esi
-	call	sse_round
-	mov	failures, %ebx
-	hlt
+	.include "macros.inc"
 
-/* setup_sse: CR0.MP on, EM and TS off; CR4.OSFXSR and OSXMMEXCPT on. */
-setup_sse:
-	mov	%cr0, %eax
-	and	$~0xc, %eax		/* EM (bit 2), TS (bit 3) */
-	or	$0x2, %eax		/* MP (bit 1) */
-	mov	%eax, %cr0
-	mov	%cr4, %eax
-	or	$0x600, %eax		/* OSFXSR (bit 9), OSXMMEXCPT (bit 10) */
-	mov	%eax, %cr4
-	ret
+	XMM_REGS = 8
+	sse_main %eax
 
 msg_round1:
 	.asciz	"sse round 1 (64 port exits, 8 CPUIDs): xmm0-xmm7, MXCSR: "

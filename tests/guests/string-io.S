@@ -167,14 +167,7 @@ _start:
 	cmp	$0x6655, %ax
 1:	check	n_single
 
-	mov	failures, %ebx
-	mov	$msg_done, %esi
-	call	puts
-	mov	%ebx, %eax
-	call	putdec
-	mov	$newline, %esi
-	call	puts
-	hlt
+	finish msg_done
 
 /* After a 16-byte REP INS into BUF: ZF if EDI = BUF + 16 and ECX = 0; EAX = EDI. */
 edi_ecx_ok_16:

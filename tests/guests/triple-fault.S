@@ -5,12 +5,9 @@
  * outside it too, which makes a double fault, and delivering that fails
  * as well: a triple fault, the shutdown the hypervisor must report.
  */
-	.code16
-	.text
-	.globl _start
-_start:
-	mov	$msg, %si
-	call	puts
+	.include "macros.inc"
+
+	real_mode_start msg
 	lidt	empty_idt
 	int3
 	/* Not reached. */

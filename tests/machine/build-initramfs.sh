@@ -38,13 +38,20 @@ parse_args() {
 	fi
 }
 
-# Static, because the initramfs has no C library.
+# Static, because the initramfs has no C library.  A program is
+# progs/NAME.c or a directory progs/NAME/ of .c files; each is linked
+# with progs/lib.c, the helpers they share.
 build_progs() {
-	local dir=$1 p
+	local dir=$1 p srcs
 	mkdir -p "$dir"
-	for p in "$HERE"/progs/*.c; do
+	for p in "$HERE"/progs/*.c "$HERE"/progs/*/; do
+		if [ ! -e "$p" ] || [ "$p" = "$HERE/progs/lib.c" ]; then
+			continue
+		fi
+		p=${p%/}
+		if [ -d "$p" ]; then srcs=("$p"/*.c); else srcs=("$p"); fi
 		gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/include" \
-			-o "$dir/$(basename "$p" .c)" "$p"
+			-o "$dir/$(basename "$p" .c)" "$HERE/progs/lib.c" "${srcs[@]}"
 	done
 }
 

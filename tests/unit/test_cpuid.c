@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of exits/cpuid_table.c: the KVM_GET_SUPPORTED_CPUID
- * table built from a fake host, and the per-vCPU table of KVM_SET_CPUID2
- * that answers CPUID exits.
+ * Host unit tests of exits/cpuid_supported.c and exits/cpuid_cache.c: the
+ * KVM_GET_SUPPORTED_CPUID table built from a fake host, and the per-vCPU
+ * table of KVM_SET_CPUID2 that answers CPUID exits.
  *
  * The fake host is a Core i7-4770 (Haswell, family 6 model 0x3c stepping
  * 3), the CPU the emulated test machine models: leaf values as that CPU

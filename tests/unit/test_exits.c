@@ -581,6 +581,255 @@ START_TEST(cycles_buckets_are_log2)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+
+/* If it failed, a string OUTS with a segment override would read its bytes from the wrong segment, or a 32-bit INS would step RDI with a 64-bit counter. */
+START_TEST(io_insn_info_outs_and_ins)
+{
+	struct vmx_io_insn_info ii;
+
+	/* rep outsb %fs:(%esi): address size 1 = 32-bit (bits 9:7, 0x80), FS = 4 (bits 17:15, 0x20000). */
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00020080, &ii), 0);
+	ck_assert_uint_eq(ii.addr_size, 4);
+	ck_assert_uint_eq(ii.segment, VMX_SEG_FS);
+
+	/* insb in 64-bit mode: address size 2 (0x100); the segment field is ES, always. */
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00000100, &ii), 0);
+	ck_assert_uint_eq(ii.addr_size, 8);
+	ck_assert_uint_eq(ii.segment, VMX_SEG_ES);
+
+	/* 16-bit addressing: 0 in bits 9:7; DS (3, 0x18000). */
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00018000, &ii), 0);
+	ck_assert_uint_eq(ii.addr_size, 2);
+	ck_assert_uint_eq(ii.segment, VMX_SEG_DS);
+}
+END_TEST
+
+/* If it failed, a corrupt or hostile instruction-information value would be taken for a real address size or a seventh segment register and index past the guest's segments. */
+START_TEST(io_insn_info_unused_rejected)
+{
+	struct vmx_io_insn_info ii;
+
+	/* Address size 3 (0x180): "Other values not used". */
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00000180, &ii), -EINVAL);
+	ck_assert_uint_eq(ii.addr_size, 0);
+	/* Segment 6 (0x30000) and 7 (0x38000): not used. */
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00030080, &ii), -EINVAL);
+	ck_assert_int_eq(vmx_decode_io_insn_info(0x00038080, &ii), -EINVAL);
+}
+END_TEST
+
+/* If it failed, an emulated VMPTRLD/VMCLEAR would read its operand from the wrong guest address. */
+START_TEST(insn_info_memory_operand)
+{
+	u64 gprs[16] = { 0 };
+	struct vmx_insn_info ii;
+
+	/*
+	 * vmptrld 0x-8(%rbx,%rsi,8): scale 3 (bits 1:0), 64-bit (0x100),
+	 * memory (bit 10 clear), DS (0x18000), index rsi = 6 (bits 21:18,
+	 * 0x180000), base rbx = 3 (bits 26:23, 0x1800000), both valid.
+	 */
+	ck_assert_int_eq(vmx_decode_insn_info(0x01998103, &ii), 0);
+	ck_assert_uint_eq(ii.scale, 8);
+	ck_assert_uint_eq(ii.addr_size, 8);
+	ck_assert(!ii.reg_operand);
+	ck_assert_uint_eq(ii.segment, VMX_SEG_DS);
+	ck_assert(ii.index_valid);
+	ck_assert_uint_eq(ii.index_reg, 6);
+	ck_assert(ii.base_valid);
+	ck_assert_uint_eq(ii.base_reg, 3);
+
+	gprs[3] = 0x1000;	/* rbx */
+	gprs[6] = 0x10;		/* rsi */
+	/* The displacement -8 arrives in the exit qualification, sign-extended. */
+	ck_assert_uint_eq(vmx_insn_operand_offset(&ii, gprs, (u64)-8), 0x1078);
+}
+END_TEST
+
+/* If it failed, an operand of a 16- or 32-bit guest would land above its address space instead of wrapping, or an absent base or index register would add a stale register's value. */
+START_TEST(insn_info_offset_wraps_and_skips_absent)
+{
+	u64 gprs[16];
+	struct vmx_insn_info ii;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		gprs[i] = 0xdead0000 + i;
+
+	/* vmclear 0x12345678 with 32-bit addressing (0x80), DS, no index (bit 22), no base (bit 27). */
+	ck_assert_int_eq(vmx_decode_insn_info(0x08418080, &ii), 0);
+	ck_assert(!ii.index_valid);
+	ck_assert(!ii.base_valid);
+	ck_assert_uint_eq(vmx_insn_operand_offset(&ii, gprs, 0x12345678), 0x12345678);
+	/* A negative displacement alone wraps within 32 bits. */
+	ck_assert_uint_eq(vmx_insn_operand_offset(&ii, gprs, (u64)-16), 0xfffffff0);
+
+	/* 16-bit (bits 9:7 = 0), base bx = 3, index si = 6, scale 1: bx + si wraps at 64 KiB. */
+	ck_assert_int_eq(vmx_decode_insn_info(0x01998000, &ii), 0);
+	ck_assert_uint_eq(ii.addr_size, 2);
+	gprs[3] = 0xfff0;
+	gprs[6] = 0x20;
+	ck_assert_uint_eq(vmx_insn_operand_offset(&ii, gprs, 0), 0x10);
+}
+END_TEST
+
+/* If it failed, an emulated VMREAD/VMWRITE would take its field encoding or its value from the wrong register. */
+START_TEST(insn_info_register_operand)
+{
+	struct vmx_insn_info ii;
+
+	/*
+	 * vmread %r9, %rdx: register form (bit 10), reg1 = rdx = 2 (bits 6:3,
+	 * 0x10), reg2 = r9 (bits 31:28, 0x90000000).  Bits 9:7 are undefined
+	 * for a register operand: 7 there must not make it invalid.
+	 */
+	ck_assert_int_eq(vmx_decode_insn_info(0x90000790, &ii), 0);
+	ck_assert(ii.reg_operand);
+	ck_assert_uint_eq(ii.reg1, 2);
+	ck_assert_uint_eq(ii.reg2, 9);
+
+	/* The same bits 9:7 = 7 on a memory operand are invalid. */
+	ck_assert_int_eq(vmx_decode_insn_info(0x90000390, &ii), -EINVAL);
+	/* So is segment 7 (bits 17:15). */
+	ck_assert_int_eq(vmx_decode_insn_info(0x00038100, &ii), -EINVAL);
+}
+END_TEST
+
+/* If it failed, a guest's LIDT would be emulated as LGDT or SIDT, or its 6-byte operand read with the wrong limit/base width. */
+START_TEST(dt_insn_info_gdtr_idtr)
+{
+	struct vmx_dt_insn_info dt;
+
+	/*
+	 * lidtl 0x0(%ebp) in 32-bit code: identity 3 = LIDT (bits 29:28),
+	 * operand size 32 (bit 11), address size 32 (0x80), SS (0x10000),
+	 * base ebp = 5 (0x2800000), no index (bit 22).
+	 */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_GDTR_IDTR_ACCESS, 0x32c10880, &dt), 0);
+	ck_assert_uint_eq(dt.insn, VMX_DT_LIDT);
+	ck_assert_uint_eq(dt.operand_size, 4);
+	ck_assert_uint_eq(dt.operand.segment, VMX_SEG_SS);
+	ck_assert_uint_eq(dt.operand.base_reg, 5);
+	ck_assert(!dt.operand.index_valid);
+
+	/* sgdt with 16-bit operand size (bit 11 clear), identity 0. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_GDTR_IDTR_ACCESS, 0x02c10080, &dt), 0);
+	ck_assert_uint_eq(dt.insn, VMX_DT_SGDT);
+	ck_assert_uint_eq(dt.operand_size, 2);
+
+	/* In 64-bit mode (address size 2) bit 11 is undefined: no operand size. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_GDTR_IDTR_ACCESS, 0x22c10900, &dt), 0);
+	ck_assert_uint_eq(dt.insn, VMX_DT_LGDT);
+	ck_assert_uint_eq(dt.operand_size, 0);
+
+	/* Bit 10 is "cleared to 0" in this table: a register operand is invalid. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_GDTR_IDTR_ACCESS, 0x32c10c80, &dt), -EINVAL);
+}
+END_TEST
+
+/* If it failed, a guest's LTR or SLDT would be emulated as another instruction, or a register operand taken for memory. */
+START_TEST(dt_insn_info_ldtr_tr)
+{
+	struct vmx_dt_insn_info dt;
+
+	/* ltr %ax: identity 3 (bits 29:28), register form (bit 10), reg1 rax = 0. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_LDTR_TR_ACCESS, 0x38400400, &dt), 0);
+	ck_assert_uint_eq(dt.insn, VMX_DT_LTR);
+	ck_assert(dt.operand.reg_operand);
+	ck_assert_uint_eq(dt.operand.reg1, 0);
+	ck_assert_uint_eq(dt.operand_size, 0);
+
+	/* sldt (%rbx): identity 0, memory, 64-bit, DS, base rbx, no index. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_LDTR_TR_ACCESS, 0x01c18100, &dt), 0);
+	ck_assert_uint_eq(dt.insn, VMX_DT_SLDT);
+	ck_assert(!dt.operand.reg_operand);
+	ck_assert_uint_eq(dt.operand.base_reg, 3);
+
+	/* Identities 1 and 2: STR, LLDT. */
+	vmx_decode_dt_insn_info(VMX_EXIT_LDTR_TR_ACCESS, 0x18400400, &dt);
+	ck_assert_uint_eq(dt.insn, VMX_DT_STR);
+	vmx_decode_dt_insn_info(VMX_EXIT_LDTR_TR_ACCESS, 0x28400400, &dt);
+	ck_assert_uint_eq(dt.insn, VMX_DT_LLDT);
+
+	/* Any other exit reason has no descriptor-table layout. */
+	ck_assert_int_eq(vmx_decode_dt_insn_info(VMX_EXIT_VMPTRLD, 0x38400400, &dt), -EINVAL);
+}
+END_TEST
+
+/* If it failed, a handler would treat a 64-bit code segment as 16-bit, a ring-3 segment as ring 0, or a present one as absent. */
+START_TEST(seg_ar_descriptors)
+{
+	struct vmx_seg_ar ar;
+
+	/* Flat 64-bit ring-0 code: type 0xb (execute/read, accessed), S, P, L, G = 0xa09b. */
+	ck_assert_int_eq(vmx_decode_seg_ar(0xa09b, &ar), 0);
+	ck_assert_uint_eq(ar.type, 0xb);
+	ck_assert(ar.type & VMX_SEG_TYPE_CODE);
+	ck_assert(ar.s);
+	ck_assert_uint_eq(ar.dpl, 0);
+	ck_assert(ar.present);
+	ck_assert(ar.l);
+	ck_assert(!ar.db);
+	ck_assert(ar.g);
+	ck_assert(!ar.avl);
+	ck_assert(!ar.unusable);
+
+	/* Flat 32-bit ring-3 data: type 3 (read/write, accessed), S, DPL 3, P, B, G = 0xc0f3. */
+	ck_assert_int_eq(vmx_decode_seg_ar(0xc0f3, &ar), 0);
+	ck_assert_uint_eq(ar.type, 3);
+	ck_assert(!(ar.type & VMX_SEG_TYPE_CODE));
+	ck_assert(ar.type & VMX_SEG_TYPE_RW);
+	ck_assert_uint_eq(ar.dpl, 3);
+	ck_assert(ar.db);
+	ck_assert(!ar.l);
+
+	/* A busy 64-bit TSS: system descriptor (S = 0) of type 0xb, present = 0x8b. */
+	ck_assert_int_eq(vmx_decode_seg_ar(0x8b, &ar), 0);
+	ck_assert(!ar.s);
+	ck_assert_uint_eq(ar.type, 0xb);
+	ck_assert(ar.present);
+
+	/* A null selector loaded into DS: unusable (bit 16), nothing else. */
+	ck_assert_int_eq(vmx_decode_seg_ar(0x10000, &ar), 0);
+	ck_assert(ar.unusable);
+	ck_assert(!ar.present);
+}
+END_TEST
+
+/* If it failed, one access-rights bit would be read as another field (each bit must land in exactly one), or reserved bits would pass unnoticed. */
+START_TEST(seg_ar_each_bit_one_field)
+{
+	struct vmx_seg_ar ar;
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		u32 v = 1u << bit;
+		int rc = vmx_decode_seg_ar(v, &ar);
+		unsigned int set = (ar.type != 0) + ar.s + (ar.dpl != 0) + ar.present +
+				   ar.avl + ar.l + ar.db + ar.g + ar.unusable;
+		bool reserved = (bit >= 8 && bit <= 11) || bit >= 17;
+
+		ck_assert_msg(rc == (reserved ? -EINVAL : 0), "bit %u: rc %d", bit, rc);
+		ck_assert_msg(set == (reserved ? 0u : 1u), "bit %u sets %u fields", bit, set);
+	}
+	ck_assert_uint_eq(VMX_SEG_AR_RESERVED & 0x1f0ffU, 0);
+}
+END_TEST
+
+/* If it failed, string I/O and MMIO emulation would step RSI/RDI by the wrong width in 16-bit, 32-bit, compatibility or 64-bit code. */
+START_TEST(seg_ar_code_size)
+{
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0xa09b, true), 8);	/* 64-bit: L */
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0xc09b, true), 4);	/* compatibility mode, D */
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0x809b, true), 2);	/* compatibility mode, 16-bit */
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0xc09b, false), 4);	/* protected mode, D */
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0x009b, false), 2);	/* real mode */
+	/* L outside IA-32e mode means nothing. */
+	ck_assert_uint_eq(vmx_seg_ar_code_size(0xa09b, false), 2);
+}
+END_TEST
+
 Suite *exits_suite(void)
 {
 	Suite *s = suite_create("exits");
@@ -611,5 +860,15 @@ Suite *exits_suite(void)
 	UNIT_ADD(s, "exits", describe_cr_dr_and_plain);
 	UNIT_ADD(s, "exits", describe_truncates_like_snprintf);
 	UNIT_ADD(s, "exits", cycles_buckets_are_log2);
+	UNIT_ADD(s, "exits", io_insn_info_outs_and_ins);
+	UNIT_ADD(s, "exits", io_insn_info_unused_rejected);
+	UNIT_ADD(s, "exits", insn_info_memory_operand);
+	UNIT_ADD(s, "exits", insn_info_offset_wraps_and_skips_absent);
+	UNIT_ADD(s, "exits", insn_info_register_operand);
+	UNIT_ADD(s, "exits", dt_insn_info_gdtr_idtr);
+	UNIT_ADD(s, "exits", dt_insn_info_ldtr_tr);
+	UNIT_ADD(s, "exits", seg_ar_descriptors);
+	UNIT_ADD(s, "exits", seg_ar_each_bit_one_field);
+	UNIT_ADD(s, "exits", seg_ar_code_size);
 	return s;
 }

@@ -1,42 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A stand-in for /dev/vmxlab, loaded with LD_PRELOAD by the tool tests so
- * that the device paths of vmxlab run without the module.
+ * A stand-in for /dev/vmxlab and /dev/kvm, loaded with LD_PRELOAD by the
+ * tool tests so that the tool's device paths run without the module and
+ * without VT-x.  This file takes over open(), ioctl() and mmap() for the
+ * stand-in's paths and descriptors and passes everything else on:
  *
- * Paths under /fake/: "/fake/eacces" fails with EACCES; any other opens
- * /dev/null and answers vmxlab's ioctls on it:
- *   VMXLAB_GET_CAPS       the struct vmxlab_caps in $FAKE_VMXLAB_CAPS
- *   VMXLAB_GET_CPU_STATE  cpu0 in VMX root with no current VMCS, cpu1
- *                         offline, cpu2 in VMX root with a current VMCS,
- *                         EINVAL from cpu3 on
- *   VMXLAB_VMX_ENABLE     fails as $FAKE_VMXLAB_ENABLE says ("ebusy",
- *                         "eio") or succeeds
- *   KVM_GET_API_VERSION   12, as the module; every other KVM ioctl
- *                         (KVM_CREATE_VM) ENOTTY, as the module today
- * ENABLE and DISABLE append a line to $FAKE_VMXLAB_LOG.
+ *   /fake/eacces   open fails with EACCES
+ *   /fake/vmxlab   vmxlab: its system ioctls (fakedev_sys.c) and the KVM
+ *                  API with vmxlab's extras (fakedev_kvm.c)
+ *   /fake/kvm      KVM: the KVM API alone
+ *
+ * Each part's header comment lists the environment variables that
+ * script it.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
+#include <sys/mman.h>
 
-#include <vmxlab/uapi.h>
+#include "fakedev.h"
 
-static int fake_fd = -1;
+int fake_is_vmxlab;
+static enum fd_kind kinds[MAX_FDS];
 
-static int open_fake(const char *path, int flags)
+int fake_fail(int err)
 {
-	if (!strcmp(path, "/fake/eacces")) {
-		errno = EACCES;
-		return -1;
-	}
-	fake_fd = open("/dev/null", flags);
-	return fake_fd;
+	errno = err;
+	return -1;
+}
+
+int fake_new_fd(enum fd_kind kind)
+{
+	static int (*real_open)(const char *, int, ...);
+	int fd;
+
+	if (!real_open)
+		real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	fd = real_open("/dev/null", O_RDWR);
+	if (fd >= 0 && fd < MAX_FDS)
+		kinds[fd] = kind;
+	return fd;
+}
+
+static int open_fake(const char *path)
+{
+	if (!strcmp(path, "/fake/eacces"))
+		return fake_fail(EACCES);
+	if (strcmp(path, "/fake/vmxlab") && strcmp(path, "/fake/kvm"))
+		return fake_fail(ENOENT);
+	fake_is_vmxlab = !strcmp(path, "/fake/vmxlab");
+	return fake_new_fd(FD_SYS);
 }
 
 #define OPEN_WRAPPER(fn)						\
@@ -47,7 +62,7 @@ int fn(const char *path, int flags, ...)				\
 	va_list ap;							\
 									\
 	if (!strncmp(path, "/fake/", 6))				\
-		return open_fake(path, flags);				\
+		return open_fake(path);					\
 	if (!real)							\
 		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #fn); \
 	va_start(ap, flags);						\
@@ -60,99 +75,47 @@ int fn(const char *path, int flags, ...)				\
 OPEN_WRAPPER(open)
 OPEN_WRAPPER(open64)
 
-static void log_call(const char *what)
+static enum fd_kind kind_of(int fd)
 {
-	const char *path = getenv("FAKE_VMXLAB_LOG");
-	FILE *f = path ? fopen(path, "a") : NULL;
-
-	if (f) {
-		fprintf(f, "%s\n", what);
-		fclose(f);
-	}
-}
-
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
-
-static int get_caps(struct vmxlab_caps *caps)
-{
-	const char *path = getenv("FAKE_VMXLAB_CAPS");
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	size_t got;
-
-	if (!f)
-		return fail(EIO);
-	got = fread(caps, sizeof(*caps), 1, f);
-	fclose(f);
-	return got == 1 ? 0 : fail(EIO);
-}
-
-static int get_cpu_state(struct vmxlab_cpu_state *st)
-{
-	const __u32 root = VMXLAB_CPU_ONLINE | VMXLAB_CPU_VMXON |
-			   VMXLAB_CPU_CR4_VMXE | VMXLAB_CPU_IN_VMX_ROOT;
-
-	switch (st->cpu) {
-	case 0:
-		st->flags = root;
-		st->cr4 = 0x3726e0;
-		st->current_vmcs = ~0ULL;
-		return 0;
-	case 1:
-		st->flags = 0;
-		return 0;
-	case 2:
-		st->flags = root;
-		st->cr4 = 0x3726e0;
-		st->current_vmcs = 0x12345000;
-		return 0;
-	default:
-		return fail(EINVAL);
-	}
-}
-
-static int vmx_enable(void)
-{
-	const char *how = getenv("FAKE_VMXLAB_ENABLE");
-
-	if (how && !strcmp(how, "ebusy"))
-		return fail(EBUSY);
-	if (how && !strcmp(how, "eio"))
-		return fail(EIO);
-	log_call("enable");
-	return 0;
+	return fd >= 0 && fd < MAX_FDS ? kinds[fd] : FD_NONE;
 }
 
 int ioctl(int fd, unsigned long request, ...)
 {
 	static int (*real)(int, unsigned long, ...);
+	enum fd_kind kind = kind_of(fd);
 	va_list ap;
 	void *arg;
+	int ret;
 
 	va_start(ap, request);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (fd != fake_fd || fd < 0) {
+	if (kind == FD_NONE) {
 		if (!real)
 			real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
 		return real(fd, request, arg);
 	}
-	switch (request) {
-	case VMXLAB_GET_CAPS:
-		return get_caps(arg);
-	case VMXLAB_GET_CPU_STATE:
-		return get_cpu_state(arg);
-	case VMXLAB_VMX_ENABLE:
-		return vmx_enable();
-	case VMXLAB_VMX_DISABLE:
-		log_call("disable");
-		return 0;
-	case KVM_GET_API_VERSION:	/* as vmx/dev.c: KVM's API version */
-		return VMXLAB_KVM_API_VERSION;
-	default:
-		return fail(ENOTTY);
+	if (kind == FD_SYS && fake_is_vmxlab) {
+		ret = fake_sys_ioctl(request, arg);
+		if (ret != FAKE_NOT_MINE)
+			return ret;
 	}
+	return fake_kvm_ioctl(fd, kind, request, arg);
+}
+
+/* A vCPU's kvm_run: anonymous shared memory the KVM part fills. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+	void *p;
+
+	if (!real)
+		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	if (kind_of(fd) != FD_VCPU)
+		return real(addr, len, prot, flags, fd, off);
+	p = real(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		fake_kvm_map_run(fd, p);
+	return p;
 }

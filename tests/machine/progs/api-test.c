@@ -16,47 +16,24 @@
 #include <unistd.h>
 #include <vmxlab/uapi.h>
 
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, long a, long b)
-{
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL %s: ", name);
-	printf(fmt, a, b);
-	printf("\n");
-}
+#include "lib.h"
 
 /* The ioctl must fail with errno `want`. */
 static void expect_errno(const char *name, int fd, unsigned long req, void *arg, int want)
 {
 	long ret;
+	int got = ioctl_errno(fd, req, arg, &ret);
 
-	errno = 0;
-	ret = ioctl(fd, req, arg);
-	if (ret == -1 && errno == want) {
-		result(1, name, "", 0, 0);
-		return;
-	}
-	printf("FAIL %s: expected -1 errno %d (%s), got %ld errno %d (%s)\n",
-	       name, want, strerror(want), ret, errno, strerror(errno));
-	failures++;
+	report(ret == -1 && got == want, name, "expected -1 errno %d (%s), got %ld errno %d (%s)",
+	       want, strerror(want), ret, got, strerror(got));
 }
 
 static void expect_ok(const char *name, int fd, unsigned long req, void *arg)
 {
-	long ret = ioctl(fd, req, arg);
+	long ret;
+	int got = ioctl_errno(fd, req, arg, &ret);
 
-	if (ret == 0) {
-		result(1, name, "", 0, 0);
-		return;
-	}
-	printf("FAIL %s: expected 0, got %ld errno %d (%s)\n",
-	       name, ret, errno, strerror(errno));
-	failures++;
+	report(ret == 0, name, "expected 0, got %ld errno %d (%s)", ret, got, strerror(got));
 }
 
 /* nr_cpu_ids as the kernel sees it: 1 + the last possible CPU. */
@@ -77,8 +54,8 @@ static void test_api_version(int fd)
 {
 	long v = ioctl(fd, KVM_GET_API_VERSION, 0);
 
-	result(v == VMXLAB_KVM_API_VERSION, "kvm-api-version",
-	       "KVM_GET_API_VERSION returned %ld, want %ld", v, VMXLAB_KVM_API_VERSION);
+	report(v == VMXLAB_KVM_API_VERSION, "kvm-api-version",
+	       "KVM_GET_API_VERSION returned %ld, want %ld", v, (long)VMXLAB_KVM_API_VERSION);
 }
 
 static void test_get_caps(int fd)
@@ -92,8 +69,8 @@ static void test_get_caps(int fd)
 	expect_errno("get-caps-flags-einval", fd, VMXLAB_GET_CAPS, &caps, EINVAL);
 	memset(&caps, 0, sizeof(caps));
 	expect_ok("get-caps-ok", fd, VMXLAB_GET_CAPS, &caps);
-	result(caps.api_version == VMXLAB_API_VERSION, "get-caps-api-version",
-	       "api_version %ld, want %ld", caps.api_version, VMXLAB_API_VERSION);
+	report(caps.api_version == VMXLAB_API_VERSION, "get-caps-api-version",
+	       "api_version %ld, want %ld", (long)caps.api_version, (long)VMXLAB_API_VERSION);
 }
 
 static void test_cpu_state(int fd)
@@ -111,8 +88,8 @@ static void test_cpu_state(int fd)
 	expect_errno("cpu-state-reserved-einval", fd, VMXLAB_GET_CPU_STATE, &st, EINVAL);
 	memset(&st, 0, sizeof(st));
 	expect_ok("cpu-state-cpu0-ok", fd, VMXLAB_GET_CPU_STATE, &st);
-	result(st.flags & VMXLAB_CPU_ONLINE, "cpu-state-cpu0-online",
-	       "cpu0 flags %#lx, want bit %#lx (ONLINE) set", st.flags, VMXLAB_CPU_ONLINE);
+	report(st.flags & VMXLAB_CPU_ONLINE, "cpu-state-cpu0-online",
+	       "cpu0 flags %#lx, want bit %#lx (ONLINE) set", (long)st.flags, (long)VMXLAB_CPU_ONLINE);
 }
 
 /* uapi contract (vmx/dev.c): a second ENABLE on one file is -EALREADY. */

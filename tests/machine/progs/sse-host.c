@@ -36,7 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "lib.h"
 
 #define GUEST_MEM	0x10000
 #define GUEST_ENTRY	0x1000

@@ -4,7 +4,7 @@
 # error code, a guest in an endless loop is stopped by a signal, a busy vCPU
 # refuses a second KVM_RUN, closing the VM while a vCPU runs and using fds
 # from a forked child are safe, and 20 rounds of it all leak no memory and
-# leave VMX released, so that rmmod succeeds (progs/api-bad.c lists the
+# leave VMX released, so that rmmod succeeds (progs/api-bad/ lists the
 # checks).  The same program runs first on /dev/kvm as the reference
 # (sub-results kvm-ref/...): where vmxlab and KVM promise the same answer,
 # KVM's proves the check itself right.

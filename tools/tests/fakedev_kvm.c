@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A scripted stand-in for a KVM-API device, loaded with LD_PRELOAD by the
- * tool tests so that `vmxlab run`'s run loop (devices, exits, --trace,
+ * The stand-in device's KVM-API part (fakedev.c has the overview): VMs
+ * and vCPUs, so that `vmxlab run`'s run loop (devices, exits, --trace,
  * vCPU threads, signals) runs on a host without VT-x.  It runs no guest:
  * each KVM_RUN returns the next exit of a script.
  *
- * Paths: /fakekvm/kvm behaves as KVM; /fakekvm/vmxlab also fills
- * struct vmxlab_exit_info past kvm_run, as vmxlab does.
+ * /fake/kvm behaves as KVM; /fake/vmxlab also fills struct
+ * vmxlab_exit_info past kvm_run and answers vmxlab's VM and vCPU
+ * extras, as vmxlab does.
  *
  * $FAKE_KVM_SCRIPT names the script, one exit per line, for every vCPU,
  * or for vCPU N only when the line starts with "N:":
@@ -21,27 +22,23 @@
  *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
  * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
  * per thing the tool told the device (registers set, data read back,
- * EPT watches set and how each hit was resumed).
+ * EPT watches set and how each hit was resumed).  KVM_CREATE_VM fails
+ * with ENODEV when $FAKE_KVM_NO_VM is set (ENOTTY when it says "enotty");
+ * VMXLAB_SET_VMCS fails with the errno in $FAKE_KVM_SET_VMCS_ERRNO.
  *
- * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fakekvm/vmxlab): each VM exit
+ * Exit timing (VMXLAB_SET/GET_EXIT_CYCLES, /fake/vmxlab): each VM exit
  * is charged at the next KVM_RUN with a fixed cost by reason (fake_cost()).
  */
-#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <vmxlab/uapi.h>
+#include "fakedev.h"
 
 /*
  * strtok() keeps its position in one static variable: vCPU threads that
@@ -55,12 +52,9 @@ static char *fake_strtok(char *s, const char *delim)
 	return strtok_r(s, delim, &strtok_pos);
 }
 
-#define MAX_FDS		64
 #define MAX_VCPUS	8
 #define RUN_SIZE	(3 * 4096)
 #define IO_PAGE		4096
-
-enum fd_kind { FD_NONE, FD_SYS, FD_VM, FD_VCPU };
 
 struct fake_vcpu {
 	int id;
@@ -73,10 +67,8 @@ struct fake_vcpu {
 	struct vmxlab_exit_cycles cycles[VMXLAB_MAX_EXIT_REASONS];
 };
 
-static enum fd_kind kinds[MAX_FDS];
 static struct fake_vcpu *vcpu_of[MAX_FDS];
 static struct fake_vcpu vcpus[MAX_VCPUS];
-static int is_vmxlab;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void log_line(const char *fmt, ...)
@@ -99,65 +91,12 @@ static void log_line(const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
-static int fail(int err)
+void fake_kvm_map_run(int fd, void *p)
 {
-	errno = err;
-	return -1;
-}
-
-static int new_fd(enum fd_kind kind)
-{
-	static int (*real_open)(const char *, int, ...);
-	int fd;
-
-	if (!real_open)
-		real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
-	fd = real_open("/dev/null", O_RDWR);
-	if (fd >= 0 && fd < MAX_FDS)
-		kinds[fd] = kind;
-	return fd;
-}
-
-#define OPEN_WRAPPER(fn)						\
-int fn(const char *path, int flags, ...)				\
-{									\
-	static int (*real)(const char *, int, ...);			\
-	mode_t mode = 0;						\
-	va_list ap;							\
-									\
-	if (!strncmp(path, "/fakekvm/", 9)) {				\
-		is_vmxlab = !strcmp(path, "/fakekvm/vmxlab");		\
-		return new_fd(FD_SYS);					\
-	}								\
-	if (!real)							\
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, #fn); \
-	va_start(ap, flags);						\
-	if (flags & (O_CREAT | O_TMPFILE))				\
-		mode = va_arg(ap, mode_t);				\
-	va_end(ap);							\
-	return real(path, flags, mode);					\
-}
-
-OPEN_WRAPPER(open)
-OPEN_WRAPPER(open64)
-
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	static void *(*real)(void *, size_t, int, int, int, off_t);
-	void *p;
-
-	if (!real)
-		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
-	if (fd < 0 || fd >= MAX_FDS || kinds[fd] != FD_VCPU)
-		return real(addr, len, prot, flags, fd, off);
-	p = real(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED) {
-		vcpu_of[fd]->run = p;
-		if (is_vmxlab)
-			((struct vmxlab_exit_info *)((char *)p + VMXLAB_EXIT_INFO_OFFSET))->magic =
-				VMXLAB_EXIT_INFO_MAGIC;
-	}
-	return p;
+	vcpu_of[fd]->run = p;
+	if (fake_is_vmxlab)
+		((struct vmxlab_exit_info *)((char *)p + VMXLAB_EXIT_INFO_OFFSET))->magic =
+			VMXLAB_EXIT_INFO_MAGIC;
 }
 
 /* Line @n of the script meant for vCPU @id, or NULL after the last. */
@@ -226,7 +165,7 @@ static void vmx_exit(struct fake_vcpu *v, unsigned int reason, unsigned long lon
 {
 	struct vmxlab_exit_info *info;
 
-	if (!is_vmxlab)
+	if (!fake_is_vmxlab)
 		return;
 	info = (void *)((char *)v->run + VMXLAB_EXIT_INFO_OFFSET);
 	info->exit_reason = reason;
@@ -239,10 +178,10 @@ static void vmx_exit(struct fake_vcpu *v, unsigned int reason, unsigned long lon
 
 static int set_cycles(struct fake_vcpu *v, const struct vmxlab_cycles_control *ctl)
 {
-	if (!is_vmxlab)
-		return fail(ENOTTY);
+	if (!fake_is_vmxlab)
+		return fake_fail(ENOTTY);
 	if (ctl->flags & ~VMXLAB_CYCLES_ON)
-		return fail(EINVAL);
+		return fake_fail(EINVAL);
 	v->cycles_on = ctl->flags & VMXLAB_CYCLES_ON;
 	v->cycles_pending = VMXLAB_CYCLES_NONE;
 	if (v->cycles_on)
@@ -253,8 +192,8 @@ static int set_cycles(struct fake_vcpu *v, const struct vmxlab_cycles_control *c
 
 static int get_cycles(struct fake_vcpu *v, struct vmxlab_cycles_read *rd)
 {
-	if (!is_vmxlab)
-		return fail(ENOTTY);
+	if (!fake_is_vmxlab)
+		return fake_fail(ENOTTY);
 	if (rd->nreasons > VMXLAB_MAX_EXIT_REASONS)
 		rd->nreasons = VMXLAB_MAX_EXIT_REASONS;
 	memcpy((void *)(uintptr_t)rd->reasons, v->cycles, rd->nreasons * sizeof(v->cycles[0]));
@@ -290,7 +229,7 @@ static int block(struct fake_vcpu *v)
 	}
 	vmx_exit(v, 1, 0);
 	v->run->exit_reason = KVM_EXIT_INTR;
-	return fail(EINTR);
+	return fake_fail(EINTR);
 }
 
 /* The data the tool answered to the previous IN or MMIO read. */
@@ -390,7 +329,7 @@ static int kvm_run(struct fake_vcpu *v)
 	charge_cycles(v);
 	if (v->run->immediate_exit) {
 		v->run->exit_reason = KVM_EXIT_INTR;
-		return fail(EINTR);
+		return fake_fail(EINTR);
 	}
 	line = script_line(v->id, &v->line, buf, sizeof(buf));
 	v->regs.rip += 2;
@@ -436,8 +375,8 @@ static int create_vcpu(unsigned long id)
 	int fd;
 
 	if (id >= MAX_VCPUS)
-		return fail(EINVAL);
-	fd = new_fd(FD_VCPU);
+		return fake_fail(EINVAL);
+	fd = fake_new_fd(FD_VCPU);
 	if (fd >= 0 && fd < MAX_FDS) {
 		vcpus[id].id = id;
 		vcpu_of[fd] = &vcpus[id];
@@ -460,7 +399,7 @@ static int set_vmcs(struct fake_vcpu *v, const struct vmxlab_vmcs_write *req)
 	unsigned int i;
 
 	if (err)
-		return fail(atoi(err));
+		return fake_fail(atoi(err));
 	for (i = 0; i < req->nfields; i++)
 		log_line("vcpu%d set-vmcs 0x%04x=0x%llx", v->id, f[i].encoding,
 			 (unsigned long long)f[i].value);
@@ -514,33 +453,35 @@ static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 	case VMXLAB_GET_EXIT_CYCLES:
 		return get_cycles(v, arg);
 	case VMXLAB_WATCH_RESUME:
-		if (!is_vmxlab)
-			return fail(ENOTTY);
+		if (!fake_is_vmxlab)
+			return fake_fail(ENOTTY);
 		log_line("vcpu%d watch-resume %s", v->id,
 			 ((struct vmxlab_watch_resume *)arg)->action == VMXLAB_WATCH_ALLOW_ONCE ?
 			 "allow-once" : "block");
 		return 0;
 	default:
-		return fail(ENOTTY);
+		return fake_fail(ENOTTY);
 	}
 }
 
-int ioctl(int fd, unsigned long request, ...)
+/* Create a VM, unless $FAKE_KVM_NO_VM says the device cannot. */
+static int create_vm(void)
 {
-	static int (*real)(int, unsigned long, ...);
-	enum fd_kind kind = fd >= 0 && fd < MAX_FDS ? kinds[fd] : FD_NONE;
-	va_list ap;
-	void *arg;
+	const char *no_vm = getenv("FAKE_KVM_NO_VM");
 
-	va_start(ap, request);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+	if (no_vm)
+		return fake_fail(strcmp(no_vm, "enotty") ? ENODEV : ENOTTY);
+	return fake_new_fd(FD_VM);
+}
+
+int fake_kvm_ioctl(int fd, enum fd_kind kind, unsigned long request, void *arg)
+{
 	if (kind == FD_VCPU)
 		return vcpu_ioctl(vcpu_of[fd], request, arg);
 	if (kind == FD_SYS && request == KVM_GET_API_VERSION)
 		return KVM_API_VERSION;
 	if (kind == FD_SYS && request == KVM_CREATE_VM)
-		return getenv("FAKE_KVM_NO_VM") ? fail(ENODEV) : new_fd(FD_VM);
+		return create_vm();
 	if (kind == FD_SYS && request == KVM_GET_VCPU_MMAP_SIZE)
 		return RUN_SIZE;
 	if (kind == FD_SYS && request == KVM_GET_SUPPORTED_CPUID)
@@ -549,16 +490,12 @@ int ioctl(int fd, unsigned long request, ...)
 		return 0;
 	if (kind == FD_VM && request == KVM_CREATE_VCPU)
 		return create_vcpu((unsigned long)arg);
-	if (kind == FD_VM && request == VMXLAB_SET_EPT_WATCH && is_vmxlab) {
+	if (kind == FD_VM && request == VMXLAB_SET_EPT_WATCH && fake_is_vmxlab) {
 		const struct vmxlab_ept_watch *w = arg;
 
 		log_line("watch gpa=0x%llx size=0x%llx deny=%u", (unsigned long long)w->gpa,
 			 (unsigned long long)w->size, w->deny);
-		return w->gpa & 0xfff ? fail(EINVAL) : 0;
+		return w->gpa & 0xfff ? fake_fail(EINVAL) : 0;
 	}
-	if (kind != FD_NONE)
-		return fail(ENOTTY);
-	if (!real)
-		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
-	return real(fd, request, arg);
+	return fake_fail(ENOTTY);
 }

@@ -9,6 +9,8 @@
 #                   else in the emulated machine (Bochs)
 #   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
 #   make install    modules_install + depmod + the tool in /usr/local/sbin
+#   make check-fresh  make deps, builds and host tests in a fresh Debian 12
+#                   root (debootstrap; root, downloads packages)
 #   make clean
 #
 # Kernel headers: KDIR=... wins; else the running kernel's build directory;
@@ -69,6 +71,10 @@ check:
 
 run:
 	tests/run.sh
+
+.PHONY: check-fresh
+check-fresh:
+	tests/fresh-machine.sh
 
 .PHONY: bench
 bench:

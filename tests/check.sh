@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # make check: every stage of vmxlab's tests, one summary line at the end.
 #
-# Stages: dependencies, builds (both kernels, no warnings; the tool),
-# host unit tests, tool tests, the emulated machines.  Each stage leaves
+# Stages: dependencies, shellcheck over every shell script, builds (both
+# kernels, no warnings; the tool), host unit tests, tool tests, DKMS
+# packaging against both kernels, the emulated machines.  Each stage leaves
 # result lines `PASS name` / `FAIL name: reason` in build/results/; a stage
 # that cannot run leaves a FAIL line, so nothing passes by being skipped.
 # The last line printed is `N passed, N failed`; the exit status is 0 only
 # when N failed is 0 and at least one test ran.
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 RESULTS=build/results
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
@@ -51,6 +52,10 @@ deps() {
 main() {
 	echo "== dependencies"
 	stage deps setup deps
+	echo "== shellcheck"
+	tests/shellcheck.sh > "$RESULTS/shellcheck.log" 2>&1
+	grep -v '^PASS ' "$RESULTS/shellcheck.log"
+	collect shellcheck "$RESULTS/shellcheck.log"
 	echo "== build"
 	stage build/modules-6.1-and-6.12 build make -s modules-all
 	stage build/tool build make -s -C tools

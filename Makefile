@@ -9,6 +9,9 @@
 #                   else in the emulated machine (Bochs)
 #   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
 #   make install    modules_install + depmod + the tool in /usr/local/sbin
+#   make dkms-install  the module under DKMS (rebuilt for new kernels);
+#                   DKMS_KERNELS="R1 R2" for other releases than the running
+#   make dkms-remove
 #   make check-fresh  make deps, builds and host tests in a fresh Debian 12
 #                   root (debootstrap; root, downloads packages)
 #   make clean
@@ -71,6 +74,13 @@ check:
 
 run:
 	tests/run.sh
+
+.PHONY: dkms-install dkms-remove
+dkms-install:
+	tools/packaging/dkms.sh install $(DKMS_KERNELS)
+
+dkms-remove:
+	tools/packaging/dkms.sh remove
 
 .PHONY: check-fresh
 check-fresh:

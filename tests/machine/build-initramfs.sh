@@ -36,6 +36,9 @@ parse_args() {
 	if [ -z "$ABI" ] || [ -z "$KTREE" ] || [ -z "$SUITE" ] || [ -z "$OUT" ]; then
 		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] --out FILE"
 	fi
+	# Absolute: make -C runs modules_install from the kernel's tree.
+	OUT=$(realpath -m "$OUT")
+	KTREE=$(realpath -m "$KTREE")
 }
 
 # Static, because the initramfs has no C library.

@@ -68,6 +68,10 @@ main() {
 	echo "== tool tests"
 	make -s -C tools test > "$RESULTS/tools.log" 2>&1
 	collect tools "$RESULTS/tools.log"
+	echo "== packaging: DKMS for 6.1 and 6.12, the udev rule"
+	tests/packaging.sh > "$RESULTS/packaging.log" 2>&1
+	grep -E '^(PASS|FAIL) ' "$RESULTS/packaging.log"
+	collect packaging "$RESULTS/packaging.log"
 	echo "== emulated machines"
 	tests/machine/check.sh build/machine 2>&1 | tee "$RESULTS/machine.log" | grep -E '^(PASS|FAIL) ' || true
 	collect machine build/machine/machine.results

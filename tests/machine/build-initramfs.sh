@@ -79,6 +79,9 @@ install_vmxlab() {
 	make -s -C "$TOP" install-module KDIR="/usr/src/linux-headers-$ABI" \
 		MODULE_DIR="$TOP/build/$ABI" INSTALL_MOD_PATH="$root" > "$OUT.install.log" 2>&1 ||
 		die "make install-module failed: $(tail -n 3 "$OUT.install.log")"
+	# The udev rule `make install` installs (tests/device-perms.sh).
+	make -s -C "$TOP" install-udev DESTDIR="$root" >> "$OUT.install.log" 2>&1 ||
+		die "make install-udev failed: $(tail -n 3 "$OUT.install.log")"
 	# Without the tool, the tests that need it fail (need_tool), never pass.
 	if [ -x "$TOP/tools/vmxlab-static" ]; then
 		cp "$TOP/tools/vmxlab-static" "$root/bin/vmxlab"

@@ -220,6 +220,8 @@ main() {
 	step go "make -C tests/guests" in_root 'make -s -C tests/guests'
 	step go "make -C tests/unit run" in_root 'make -s -C tests/unit run'
 	step go "make -C tools test" in_root 'make -s -C tools test'
+	step go "shellcheck (tests/shellcheck.sh)" in_root 'tests/shellcheck.sh'
+	step go "DKMS and udev rule (tests/packaging.sh)" in_root 'tests/packaging.sh'
 	step go "emulated machine: kernel, initramfs (no boot)" machine_image
 	finish
 }

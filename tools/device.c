@@ -85,7 +85,7 @@ static const char *group_name(gid_t gid, char *buf, size_t size)
  * As with /dev/kvm, the udev rule 'make install' installs gives the group
  * kvm read and write (0660); without it the device is root-only (0600).
  */
-static void explain_permission_denied(const char *path)
+void explain_permission_denied(const char *path)
 {
 	struct stat st;
 	char group[64];

@@ -6,7 +6,8 @@
 # there, as root in the chroot, what the README tells a new user to run:
 # the two packages needed to fetch and build (git, make), `make deps`, the
 # builds for both kernels, the tool, the guests, the host unit tests, the
-# tool tests, the shellcheck and DKMS stages of make check, and the
+# tool tests, the shellcheck and packaging stages of make check, `make
+# install` (module, tool, udev rule, group kvm), and the
 # emulated machine's kernel and initramfs (Bochs and QEMU must install;
 # booting them needs more than a chroot gives, so no boot).
 #
@@ -149,7 +150,10 @@ SRC
 	printf '#!/bin/sh\nexit 101\n' > "$ROOT/usr/sbin/policy-rc.d"
 	chmod +x "$ROOT/usr/sbin/policy-rc.d"
 	cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-	mount_in_root /proc -t proc proc &&
+	# The root a mount point of its own, as on a machine: unshare
+	# --propagation (tests/packaging.sh) fails on a / that is none.
+	mount_in_root '' --bind "$ROOT" && mount --make-private "$ROOT" &&
+		mount_in_root /proc -t proc proc &&
 		mount_in_root /sys -t sysfs sysfs &&
 		mount_in_root /dev --bind /dev &&
 		mount_in_root /dev/pts --bind /dev/pts
@@ -167,6 +171,17 @@ clone_checkout() {
 	git -C "$TOP" rev-parse --verify HEAD > /dev/null || return 1
 	git clone -q --no-hardlinks "$TOP" "$ROOT/root/vmxlab" &&
 		git -C "$ROOT/root/vmxlab" log --oneline -1
+}
+
+# The README's `sudo make install` (for the newest headers: 6.12): the
+# module where modprobe finds it, the tool, the udev rule and group kvm.
+make_install() {
+	# shellcheck disable=SC2016 # expanded in the chroot
+	in_root 'make install &&
+		rel=$(sed -n "s/^#define UTS_RELEASE \"\(.*\)\"/\1/p" \
+			"$(ls -d /usr/src/linux-headers-6.12.*-amd64 | sort -V | tail -n 1)/include/generated/utsrelease.h") &&
+		echo "release $rel" && modinfo -k "$rel" vmxlab &&
+		command -v vmxlab && getent group kvm && cat /etc/udev/rules.d/60-vmxlab.rules'
 }
 
 # The emulated machine short of booting it: Debian's 6.1 kernel image and
@@ -222,6 +237,7 @@ main() {
 	step go "make -C tools test" in_root 'make -s -C tools test'
 	step go "shellcheck (tests/shellcheck.sh)" in_root 'tests/shellcheck.sh'
 	step go "DKMS and udev rule (tests/packaging.sh)" in_root 'tests/packaging.sh'
+	step go "make install; modinfo -k RELEASE vmxlab" make_install
 	step go "emulated machine: kernel, initramfs (no boot)" machine_image
 	finish
 }

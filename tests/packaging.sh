@@ -76,7 +76,7 @@ udev_test() {
 		mknod -m 0666 /dev/null c 1 3
 		mknod -m 0600 "/dev/$node" c "${majmin%:*}" "${majmin#*:}"
 		udevadm test --action=add "$device" 2>&1 || true
-		echo "node: $(stat -c "%a %G" "/dev/$node")"' sh "$device" "$node" "$majmin" "$@"
+		echo "node: $(stat -c "%a %G" "/dev/$node")"' sh "$device" "$node" "$majmin" "$@" 2>&1
 }
 
 check_udev_rule() {

@@ -11,6 +11,12 @@
 #                   else in the emulated machine (Bochs)
 #   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
 #   make install    modules_install + depmod + the tool in /usr/local/sbin
+#                   + the udev rule: /dev/vmxlab 0660 group kvm, like /dev/kvm
+#   make dkms-install  the module under DKMS (rebuilt for new kernels);
+#                   DKMS_KERNELS="R1 R2" for other releases than the running
+#   make dkms-remove
+#   make check-fresh  make deps, builds and host tests in a fresh Debian 12
+#                   root (debootstrap; root, downloads packages)
 #   make clean
 #
 # Kernel headers: KDIR=... wins; else the running kernel's build directory;
@@ -78,6 +84,17 @@ check-host:
 run:
 	tests/run.sh
 
+.PHONY: dkms-install dkms-remove
+dkms-install:
+	tools/packaging/dkms.sh install $(DKMS_KERNELS)
+
+dkms-remove:
+	tools/packaging/dkms.sh remove
+
+.PHONY: check-fresh
+check-fresh:
+	tests/fresh-machine.sh
+
 .PHONY: bench
 bench:
 	tests/bench/bench.sh
@@ -87,7 +104,21 @@ bench:
 # (6.1.0-N-amd64); UTS_RELEASE is the one the running kernel reports.
 KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-install: install-module install-tool
+install: install-module install-tool install-udev
+
+# /dev/vmxlab as /dev/kvm: mode 0660, group kvm (created if missing), so
+# that the group's members run guests without root.  DESTDIR=DIR stages
+# the rule only (the emulated machine's initramfs is made that way).
+UDEV_RULE := $(DESTDIR)/etc/udev/rules.d/60-vmxlab.rules
+.PHONY: install-udev
+install-udev:
+	install -D -m 0644 tools/packaging/60-vmxlab.rules $(UDEV_RULE)
+ifeq ($(DESTDIR),)
+	getent group kvm > /dev/null || groupadd -r kvm
+	@if udevadm control --reload 2>/dev/null; then \
+	  udevadm trigger --action=add --subsystem-match=misc --sysname-match=vmxlab; \
+	else echo "vmxlab: udevd is not running: the rule applies from the next boot"; fi
+endif
 
 # INSTALL_MOD_PATH=DIR stages the module under DIR/lib/modules;
 # MODULE_DIR=build/<abi> installs a module built by modules-all instead of

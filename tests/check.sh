@@ -2,17 +2,17 @@
 # make check: every stage of vmxlab's tests, one summary line at the end.
 #
 #   tests/check.sh              make check
-#   tests/check.sh --host-only  make check-host: the builds, the host unit
-#                               tests and the tool tests; no dependency
-#                               install, no emulator
+#   tests/check.sh --host-only  make check-host: no dependency install,
+#                               no packaging, no emulator
 #
-# Stages: dependencies, builds (both kernels, no warnings; the tool),
-# host unit tests, tool tests, the emulated machines.  Each stage leaves
-# result lines `PASS name` / `FAIL name: reason` in build/results/
-# (build/results-host/ with --host-only); a stage that cannot run leaves a
-# FAIL line, so nothing passes by being skipped.  The last line printed is
-# `N passed, N failed`; the exit status is 0 only when N failed is 0 and
-# at least one test ran.
+# Stages: dependencies, shellcheck over every shell script, builds (both
+# kernels, no warnings; the tool), host unit tests, tool tests, DKMS
+# packaging against both kernels, the emulated machines (with --host-only
+# only shellcheck, builds, unit and tool tests).  Each stage leaves result lines
+# `PASS name` / `FAIL name: reason` in build/results/ (build/results-host/
+# with --host-only); a stage that cannot run leaves a FAIL line, so nothing
+# passes by being skipped.  The last line printed is `N passed, N failed`;
+# the exit status is 0 only when N failed is 0 and at least one test ran.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 2
@@ -66,6 +66,10 @@ main() {
 		echo "== dependencies"
 		stage deps setup deps
 	fi
+	echo "== shellcheck"
+	tests/shellcheck.sh > "$RESULTS/shellcheck.log" 2>&1
+	grep -v '^PASS ' "$RESULTS/shellcheck.log"
+	collect shellcheck "$RESULTS/shellcheck.log"
 	echo "== build"
 	stage build/modules-6.1-and-6.12 build make -s modules-all
 	stage build/tool build make -s -C tools
@@ -79,6 +83,10 @@ main() {
 	make -s -C tools test > "$RESULTS/tools.log" 2>&1
 	collect tools "$RESULTS/tools.log"
 	if [ "$HOST_ONLY" = 0 ]; then
+		echo "== packaging: DKMS for 6.1 and 6.12, the udev rule"
+		tests/packaging.sh > "$RESULTS/packaging.log" 2>&1
+		grep -E '^(PASS|FAIL) ' "$RESULTS/packaging.log"
+		collect packaging "$RESULTS/packaging.log"
 		echo "== emulated machines"
 		tests/machine/check.sh build/machine 2>&1 | tee "$RESULTS/machine.log" |
 			grep -E '^(PASS|FAIL) ' || true

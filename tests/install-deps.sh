@@ -4,8 +4,10 @@
 # Debian 12 (bookworm) as root: the 6.1 kernel headers and image, the 6.12
 # LTS headers and image from bookworm-backports, Bochs (VMX with EPT),
 # QEMU (a CPU without VMX), the pieces of a bootable initramfs/ISO, and
-# Check, the C unit-test framework.  Already-installed packages are left
-# alone, so a second run costs a few seconds.
+# Check, the C unit-test framework; shellcheck for the scripts, dkms for
+# the packaging test, udev (udevadm) for the device rule.  Already-installed
+# packages are left alone, so a second run costs a few seconds.  Every step
+# that fails says which one and how to go on; none ends the script silently.
 set -euo pipefail
 
 PACKAGES=(
@@ -16,6 +18,7 @@ PACKAGES=(
 	busybox-static cpio gzip xz-utils
 	syslinux-common isolinux genisoimage
 	util-linux python3
+	shellcheck dkms udev
 )
 
 BACKPORTS=/etc/apt/sources.list.d/vmxlab-bookworm-backports.sources
@@ -28,7 +31,8 @@ have_backports() {
 
 add_backports() {
 	have_backports && return 0
-	cat > "$BACKPORTS" <<'SRC'
+	echo "install-deps: adding bookworm-backports (for the 6.12 LTS kernel) in $BACKPORTS"
+	cat > "$BACKPORTS" <<'SRC' || die "cannot write $BACKPORTS"
 Types: deb
 URIs: http://deb.debian.org/debian
 Suites: bookworm-backports
@@ -67,17 +71,50 @@ main() {
 	command -v apt-get >/dev/null || die "apt-get not found: vmxlab's tests expect Debian 12"
 	add_backports
 	local want=("${PACKAGES[@]}")
-	local h612
+	local h612 h612_pkg
 	h612=$(installed_612_headers)
 	local missing
 	missing=$(missing_packages "${want[@]}")
 	if [ -n "$missing" ] || [ -z "$h612" ]; then
-		apt-get update -qq
-		[ -n "$h612" ] || want+=("$(newest_612_headers)")
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			"${want[@]}" >/dev/null
+		echo "install-deps: missing: ${missing//$'\n'/ }${h612:-" the 6.12 headers"}"
+		apt_update
+		if [ -z "$h612" ]; then
+			h612_pkg=$(newest_612_headers_or_die)
+			want+=("$h612_pkg")
+		fi
+		apt_install "${want[@]}"
 	fi
 	echo "install-deps: all packages present"
+}
+
+LOG=$(mktemp /tmp/vmxlab-install-deps.XXXXXX)
+trap 'rm -f "$LOG"' EXIT
+
+# Runs apt, keeping its output; on failure prints the step, apt's last
+# lines and the usual ways out, then exits.
+apt_step() {
+	local what=$1
+	shift
+	"$@" > "$LOG" 2>&1 && return 0
+	echo "install-deps: $what failed ($*):" >&2
+	tail -n 15 "$LOG" | sed 's/^/    /' >&2
+	die "$what failed: check the network and /etc/apt/sources.list*, then run 'sudo make deps' again"
+}
+
+apt_update() {
+	apt_step "apt-get update" apt-get update -q
+}
+
+apt_install() {
+	apt_step "apt-get install" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "$@"
+}
+
+newest_612_headers_or_die() {
+	local pkg
+	pkg=$(newest_612_headers) || true
+	[ -n "$pkg" ] || die "no linux-headers-6.12.*+deb12-amd64 in apt's lists: is bookworm-backports in the sources ($BACKPORTS)? Run 'apt-get update' and look for errors"
+	echo "$pkg"
 }
 
 main "$@"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vmxlab.h"
 
@@ -56,6 +57,50 @@ static void explain_missing_device(const char *path)
 		  path);
 }
 
+/*
+ * The name of group GID from /etc/group (read directly: the static tool
+ * has no NSS), else its number, in BUF.
+ */
+static const char *group_name(gid_t gid, char *buf, size_t size)
+{
+	char line[1024], *name, *rest;
+	FILE *f = fopen("/etc/group", "r");
+
+	snprintf(buf, size, "%u", (unsigned int)gid);
+	while (f && fgets(line, sizeof(line), f)) {
+		name = strtok_r(line, ":", &rest);
+		strtok_r(NULL, ":", &rest);	/* password */
+		rest = strtok_r(NULL, ":", &rest);
+		if (name && rest && strtoul(rest, NULL, 10) == gid) {
+			snprintf(buf, size, "%s", name);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/*
+ * As with /dev/kvm, the udev rule 'make install' installs gives the group
+ * kvm read and write (0660); without it the device is root-only (0600).
+ */
+void explain_permission_denied(const char *path)
+{
+	struct stat st;
+	char group[64];
+
+	if (stat(path, &st) == 0 && (st.st_mode & 0060) == 0060 && st.st_gid != 0) {
+		group_name(st.st_gid, group, sizeof(group));
+		error_msg("permission denied opening %s (mode %04o, group %s): join the group %s to run guests ('sudo usermod -aG %s $USER', then log in again), or run as root",
+			  path, st.st_mode & 07777, group, group, group);
+		return;
+	}
+	error_msg("permission denied opening %s: it is root-only (mode 0600); run as root",
+		  path);
+	error_msg("or give the group kvm access, as /dev/kvm has: 'sudo make install' installs the udev rule (mode 0660, group kvm); then join the group kvm ('sudo usermod -aG kvm $USER', log in again)");
+}
+
 int device_open(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -69,8 +114,7 @@ int device_open(const char *path)
 		break;
 	case EACCES:
 	case EPERM:
-		error_msg("permission denied opening %s: it is root-only (mode 0600); run as root",
-			  path);
+		explain_permission_denied(path);
 		break;
 	default:
 		error_msg("cannot open %s: %s", path, strerror(errno));

@@ -392,6 +392,8 @@ static int open_kvm_device(const char *path)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			error_msg("%s not found: load its module (vmxlab for /dev/vmxlab, kvm_intel for /dev/kvm)", path);
+		else if (errno == EACCES || errno == EPERM)
+			explain_permission_denied(path);
 		else
 			error_msg("cannot open %s: %s", path, strerror(errno));
 		return -EXIT_NO_DEVICE;

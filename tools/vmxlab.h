@@ -38,6 +38,7 @@ int usage_hint(const char *command);
 
 /* device.c: open @path; on failure explain it and return -EXIT_*. */
 int device_open(const char *path);
+void explain_permission_denied(const char *path);
 /* Explain a failed ioctl @what on @path; returns the exit status to use. */
 int device_ioctl_failed(const char *path, const char *what, int err);
 

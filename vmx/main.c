@@ -61,5 +61,6 @@ module_init(vmxlab_init);
 module_exit(vmxlab_exit);
 
 MODULE_DESCRIPTION("vmxlab: a readable bare-metal Intel VT-x hypervisor");
+MODULE_AUTHOR("The vmxlab authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1");
+MODULE_VERSION(VMXLAB_VERSION);	/* git describe, from Kbuild */

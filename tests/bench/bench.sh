@@ -36,6 +36,7 @@ done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
+# shellcheck disable=SC2016 # expanded in the machine
 # What runs in the machine (busybox sh).  bench-client's errors and exit
 # status come back as lines too; a missing value is caught below.
 SHELL_CMD='echo "BENCH-INFO kernel $(uname -r)"

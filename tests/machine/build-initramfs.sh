@@ -36,6 +36,9 @@ parse_args() {
 	if [ -z "$ABI" ] || [ -z "$KTREE" ] || [ -z "$SUITE" ] || [ -z "$OUT" ]; then
 		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] --out FILE"
 	fi
+	# Absolute: make -C runs modules_install from the kernel's tree.
+	OUT=$(realpath -m "$OUT")
+	KTREE=$(realpath -m "$KTREE")
 }
 
 # Static, because the initramfs has no C library.  A program is
@@ -83,6 +86,9 @@ install_vmxlab() {
 	make -s -C "$TOP" install-module KDIR="/usr/src/linux-headers-$ABI" \
 		MODULE_DIR="$TOP/build/$ABI" INSTALL_MOD_PATH="$root" > "$OUT.install.log" 2>&1 ||
 		die "make install-module failed: $(tail -n 3 "$OUT.install.log")"
+	# The udev rule `make install` installs (tests/device-perms.sh).
+	make -s -C "$TOP" install-udev DESTDIR="$root" >> "$OUT.install.log" 2>&1 ||
+		die "make install-udev failed: $(tail -n 3 "$OUT.install.log")"
 	# Without the tool, the tests that need it fail (need_tool), never pass.
 	if [ -x "$TOP/tools/vmxlab-static" ]; then
 		cp "$TOP/tools/vmxlab-static" "$root/bin/vmxlab"

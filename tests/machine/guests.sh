@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash: ShellCheck 0.9.0 knows no busybox dialect
 # guests.sh, in the machine /lib/vmxlab-guests.sh: running the test guests
 # of tests/guests/ (in /guests) and judging each by its manifest, shared by
 # tests/guests-kvm.sh (/dev/kvm, the reference) and tests/guests-vmxlab.sh

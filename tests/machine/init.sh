@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash: ShellCheck 0.9.0 knows no busybox dialect
 # /init of the emulated machine: run the in-machine tests, report over the
 # kernel log, power off.  busybox ash, not bash.
 #
@@ -21,6 +22,7 @@ export PATH=/bin:/sbin
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox mount -t tmpfs tmpfs /tmp
 /bin/busybox mount -t debugfs debugfs /sys/kernel/debug
+# shellcheck source=/dev/null # written by build-initramfs.sh
 . /etc/vmxlab.conf	# SUITE, EXPECT_CPUS, TESTS, TEST_TIMEOUT
 
 OUT=/tmp/out

@@ -1,8 +1,10 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash: ShellCheck 0.9.0 knows no busybox dialect
 # Helpers for the in-machine tests (/lib/vmxlab-test.sh), busybox ash.
 # A test passes by exiting 0; `fail WHY` ends it with a reason the
 # runner reports.  The runner removes vmxlab and kvm modules after each
 # test, so every test starts with none loaded.
+# shellcheck source=/dev/null # written by build-initramfs.sh
 . /etc/vmxlab.conf
 
 fail() {

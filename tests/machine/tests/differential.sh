@@ -182,6 +182,7 @@ compare() {
 judge() {
 	local name sig args vcpus d why="" kind c
 	name=$(basename "$1" .manifest)
+	# shellcheck disable=SC2034 # read by field() of vmxlab-guests.sh
 	DEVICE=x	# field(): the plain keys
 	if [ ! -f "$WORK/vmxlab/$name.rc" ] || [ ! -f "$WORK/kvm/$name.rc" ]; then
 		note "$name: not compared: its manifest says 'devices $(field devices "$1")'"

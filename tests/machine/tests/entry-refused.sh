@@ -37,11 +37,11 @@ refused() {
 not_written() {
 	local name=$1 out=/tmp/kept-$1.err
 	shift
-	vmxlab run "$@" > /tmp/kept-$name.out 2> "$out"
+	vmxlab run "$@" > "/tmp/kept-$name.out" 2> "$out"
 	rc=$?
-	[ "$rc" -eq 1 ] && grep -q 'vmcs-write: vmxlab refused' "$out" ||
+	{ [ "$rc" -eq 1 ] && grep -q 'vmcs-write: vmxlab refused' "$out"; } ||
 		fail "$name: status $rc, want 1 and the refusal: $(grep '^vmxlab: ' "$out" | tail -n 1)"
-	[ ! -s /tmp/kept-$name.out ] || fail "$name: the guest ran: $(head -c 80 /tmp/kept-$name.out)"
+	[ ! -s "/tmp/kept-$name.out" ] || fail "$name: the guest ran: $(head -c 80 "/tmp/kept-$name.out")"
 }
 
 need_tool

@@ -121,6 +121,7 @@ sub delivery/refused "$(grep -q 'VMXLAB_WATCH_RESUME (once) .*Operation not supp
 
 # The three guests judged by their manifests (output, end, exits, registers).
 . /lib/vmxlab-guests.sh
+# shellcheck disable=SC2034 # read by run_guest of vmxlab-guests.sh
 DEVICE=vmxlab
 for m in watch-write watch-exec watch-fault; do
 	run_guest "/guests/$m.manifest" || failed=$((failed + 1))

@@ -35,6 +35,6 @@ awk '$1 != NR - 1 { print "seq " $1 " at line " NR; exit 1 }' /tmp/run1.trace ||
 # The counters vmxlab keeps per exit reason agree with the ring.
 want=$(sed -n 's/^vmx exits: .*cpuid \([0-9]*\).*/\1/p' /tmp/run1.err)
 got=$(grep -c ' CPUID rip=' /tmp/run1.trace)
-[ -n "$want" ] && [ "$want" = "$got" ] ||
+{ [ -n "$want" ] && [ "$want" = "$got" ]; } ||
 	fail "the trace has $got CPUID exits, vmxlab's counters say '${want:-none}'"
 note "exit trace: $(wc -l < /tmp/run1.trace) exits, $got of them CPUID"

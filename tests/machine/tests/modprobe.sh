@@ -13,7 +13,20 @@ dep=/lib/modules/$kver/modules.dep
 [ -f "$dep" ] || fail "no $dep: make install-module did not stage vmxlab for release $kver ($(ls /lib/modules 2>/dev/null))"
 # 6.12's modules_install compresses (vmxlab.ko.xz); modprobe reads either.
 grep -qE 'vmxlab\.ko(\.xz|\.zst|\.gz)?:' "$dep" || fail "$dep does not list vmxlab.ko: $(cat "$dep")"
+# modinfo by name, as a user asks: what it is, whose, its licence, its
+# version (git describe at build time), every parameter with its meaning.
+for field in description author license version; do
+	v=$(modinfo -F "$field" vmxlab 2>&1) || fail "modinfo -F $field vmxlab failed: $v"
+	echo "modinfo $field: $v"
+	{ [ -n "$v" ] && [ "$v" != unknown ]; } || fail "modinfo vmxlab shows no $field ('$v')"
+done
 out=$(modprobe vmxlab 2>&1) || fail "modprobe vmxlab failed: $out"
+for p in /sys/module/vmxlab/parameters/*; do
+	[ -e "$p" ] || continue
+	p=${p##*/}
+	modinfo -F parm vmxlab | grep -qE "^$p:.+" ||
+		fail "modinfo vmxlab: parameter $p has no description (MODULE_PARM_DESC)"
+done
 grep -q '^vmxlab ' /proc/modules || fail "modprobe vmxlab returned 0 but vmxlab is not loaded"
 [ -c /dev/vmxlab ] || fail "vmxlab was loaded by modprobe but /dev/vmxlab is missing"
 out=$(modprobe -r vmxlab 2>&1) || fail "modprobe -r vmxlab failed: $out"

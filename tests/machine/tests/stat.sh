@@ -26,7 +26,7 @@ io=$(sed -n 's/^  IO_INSTRUCTION //p' /tmp/stat2)
 [ "${io:-0}" -ge 30 ] || fail "IO_INSTRUCTION ${io:-none}, want the 33 OUTs of the printed line"
 e1=$(sed -n 's/^  entries //p' /tmp/stat1)
 e2=$(sed -n 's/^  entries //p' /tmp/stat2)
-[ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -gt "$e1" ] ||
+{ [ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -gt "$e1" ]; } ||
 	fail "VM entries did not grow while the guest spun: ${e1:-none} then ${e2:-none}"
 grep -Eq '^  (EXTERNAL_INTERRUPT|PREEMPTION_TIMER) [0-9]+$' /tmp/stat2 ||
 	fail "no timer-driven exits counted while the guest spun"

@@ -16,6 +16,7 @@ on='^cpu[0-9]+: online vmxon=yes cr4.vmxe=1 vmx-root=yes'
 off='^cpu[0-9]+: online vmxon=no cr4.vmxe=0 vmx-root=no'
 # The core test waits pm_test_delay seconds asleep; emulated seconds are slow.
 echo 0 > /sys/module/suspend/parameters/pm_test_delay
+# shellcheck disable=SC2016 # the inner shell expands its own variables
 out=$(vmxlab hold -- sh -c '
 	echo core > /sys/power/pm_test &&
 	echo mem > /sys/power/state; rc=$?

@@ -23,11 +23,11 @@ cat "$T/trace" > /tmp/tp.trace
 [ "$rc" -eq 0 ] || fail "vmxlab run cpuid.bin: exit $rc"
 want=$(sed -n 's/^vmx exits: .*cpuid \([0-9]*\).*/\1/p' /tmp/tp.err)
 got=$(grep -c 'vmxlab_exit: vcpu 0 reason 10 ' /tmp/tp.trace)
-[ -n "$want" ] && [ "$got" = "$want" ] ||
+{ [ -n "$want" ] && [ "$got" = "$want" ]; } ||
 	fail "tracepoints show $got CPUID exits, vmxlab's counters ${want:-none}"
 exits=$(grep -c 'vmxlab_exit:' /tmp/tp.trace)
 entries=$(grep -c 'vmxlab_entry:' /tmp/tp.trace)
-[ "$entries" -ge "$exits" ] && [ "$exits" -gt 0 ] ||
+{ [ "$entries" -ge "$exits" ] && [ "$exits" -gt 0 ]; } ||
 	fail "$entries entries for $exits exits in the trace"
 grep 'vmxlab_exit:' /tmp/tp.trace | head -n 3
 note "tracepoints: $exits exits, $entries entries, $got CPUID"

@@ -138,6 +138,30 @@ static u64 lmsw_value(u64 cr0, u16 msw)
 	return (cr0 & ~bits) | (msw & bits) | (cr0 & X86_CR0_PE);
 }
 
+/*
+ * CR8 is the vCPU's task-priority class, held in vcpu->cr8 and never in
+ * the local APIC (CR8 load and store exiting are required, vmx/caps.c):
+ * vmxlab has no interrupt controller of its own, so no interrupt waits
+ * on it.  CR8 exists in 64-bit mode only, where the CPU checks CPL 0
+ * before the exit; bits 63:4 are reserved: a write of any raises #GP
+ * (SDM Vol. 2, "MOV—Move to/from Control Registers"; Vol. 3A, "Task
+ * Priority Register (TPR)").
+ */
+static int cr8_access(struct vmxlab_vcpu *vcpu, const struct vmx_cr_qual *q, u64 value)
+{
+	if (q->type == VMX_CR_MOV_FROM) {
+		if (q->gpr == VCPU_RSP)
+			vmcs_writel(VMCS_GUEST_RSP, vcpu->cr8);
+		else
+			vcpu->regs.gpr[q->gpr] = vcpu->cr8;
+		return vcpu_skip_instruction(vcpu);
+	}
+	if (value & ~0xfULL)
+		return inject_gp(vcpu);
+	vcpu->cr8 = value;
+	return vcpu_skip_instruction(vcpu);
+}
+
 /* Deferred (interrupts on): a change of paging may read the PDPTEs from guest memory. */
 int handle_cr_access(struct vmxlab_vcpu *vcpu)
 {
@@ -152,6 +176,8 @@ int handle_cr_access(struct vmxlab_vcpu *vcpu)
 	cr0 = (vcpu->cr0 & ~(X86_CR0_TS | X86_CR0_MP | X86_CR0_EM)) |
 	      (vmcs_readl(VMCS_GUEST_CR0) & (X86_CR0_TS | X86_CR0_MP | X86_CR0_EM));
 	vcpu->cr0 = cr0;
+	if (q.cr == 8 && (q.type == VMX_CR_MOV_TO || q.type == VMX_CR_MOV_FROM))
+		return cr8_access(vcpu, &q, value);
 	switch (q.type) {
 	case VMX_CR_MOV_TO:
 		if (q.cr == 0)

@@ -34,7 +34,16 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 	[VMXLAB_CTLS_PROCBASED] = {
 		.msr = VMXLAB_CAP_PROCBASED,
 		.true_msr = VMXLAB_CAP_TRUE_PROCBASED,
+		/*
+		 * CR8 exiting: without it (and without the TPR shadow), a
+		 * 64-bit guest's MOV to CR8 writes the physical local APIC's
+		 * TPR ("Changes to Instruction Behavior in VMX Non-Root
+		 * Operation"), which no VM exit restores: TPR 15 blocks the
+		 * host CPU's timer and IPIs for good.  vmxlab emulates CR8.
+		 */
 		.required = VMX_PROCCTL_HLT_EXITING |
+			    VMX_PROCCTL_CR8_LOAD_EXITING |
+			    VMX_PROCCTL_CR8_STORE_EXITING |
 			    VMX_PROCCTL_UNCOND_IO_EXITING |
 			    VMX_PROCCTL_MSR_BITMAPS |
 			    VMX_PROCCTL_SECONDARY_CTLS |
@@ -111,8 +120,8 @@ const struct vmx_requirement vmx_requirements[VMXLAB_NR_REQUIREMENTS] = {
 		.fix = VMX_FIX_NEWER_CPU,
 	},
 	[VMXLAB_REQ_PROCBASED_CONTROLS] = {
-		.name = "processor-based controls: HLT and I/O exiting, MSR bitmaps, secondary controls",
-		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 24, 28, 31",
+		.name = "processor-based controls: HLT, CR8 and I/O exiting, MSR bitmaps, secondary controls",
+		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 19, 20, 24, 28, 31",
 		.sdm = "Vol. 3C Processor-Based VM-Execution Controls",
 		.fix = VMX_FIX_NEWER_CPU,
 	},

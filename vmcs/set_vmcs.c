@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <vmxlab/caps.h>
+#include <vmxlab/vmx_arch.h>
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
@@ -131,11 +132,29 @@ static bool changes_only_fixed_bits(u32 field, u64 value)
 	return !((value ^ vmxlab_host_caps.controls[set].value) & ~fixed);
 }
 
+/*
+ * An activity state the host CPU would not come back from (SDM Vol. 3C,
+ * "Activity State", "VMX-Preemption Timer"): wait-for-SIPI blocks
+ * external interrupts, NMIs, INIT and SMIs, and the preemption timer does
+ * not exit in it, so only a SIPI (which no one sends) ends it; shutdown
+ * is ended only by an NMI or the optional preemption timer, and each NMI
+ * exit would enter it again.  Active and HLT are left by the preemption
+ * timer and host interrupts, and any other value VM entry refuses
+ * ("Checks on Guest Non-Register State"): those stay the CPU's to judge.
+ */
+static bool activity_state_traps_host(u32 field, u64 value)
+{
+	return field == VMCS_GUEST_ACTIVITY_STATE &&
+	       (value == VMX_ACTIVITY_SHUTDOWN || value == VMX_ACTIVITY_WAIT_SIPI);
+}
+
 static int check_one(const struct vmxlab_vmcs_field *f, bool *needs_refusal,
 		     bool *controls)
 {
 	if (f->flags || f->encoding > U16_MAX ||
 	    (f->encoding & VMCS_ENCODING_HIGH) || !fits_field(f->encoding, f->value))
+		return -EINVAL;
+	if (activity_state_traps_host(f->encoding, f->value))
 		return -EINVAL;
 	switch (write_rule_of(f->encoding)) {
 	case WRITE_AS_GIVEN:

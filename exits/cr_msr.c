@@ -150,7 +150,7 @@ static u64 lmsw_value(u64 cr0, u16 msw)
 static int cr8_access(struct vmxlab_vcpu *vcpu, const struct vmx_cr_qual *q, u64 value)
 {
 	if (q->type == VMX_CR_MOV_FROM) {
-		if (q->gpr == VCPU_RSP)
+		if (q->gpr == GPR_RSP)
 			vmcs_writel(VMCS_GUEST_RSP, vcpu->cr8);
 		else
 			vcpu->regs.gpr[q->gpr] = vcpu->cr8;

@@ -4,7 +4,9 @@
  * move RIP past it (now, or when KVM_RUN completes an exit to user space)
  * and inject an exception in its place.
  */
+#include <linux/sched.h>
 #include <linux/types.h>
+#include <asm/debugreg.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
 #include "exits/dispatch.h"
@@ -63,4 +65,61 @@ void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
 	}
 	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info);
+}
+
+/*
+ * Deliver the event of an exception exit to the guest as the CPU would
+ * have without the exit ("Event Injection"): same vector, type and error
+ * code; a software or privileged software exception (INT3, INTO, INT1)
+ * with its instruction length, so that the guest's handler sees the
+ * return address past it.  Bit 12 (NMI unblocking by IRET) is no part of
+ * the injection format.  An exception met while delivering another event
+ * replaces it: the exceptions vmxlab intercepts are benign, which the CPU
+ * delivers serially ("Interrupt 8—Double Fault Exception (#DF)").
+ */
+void vcpu_reflect_exception(struct vmxlab_vcpu *vcpu, u32 exit_intr_info)
+{
+	enum vmx_intr_type type = vmx_intr_info_type(exit_intr_info);
+
+	if (exit_intr_info & VMX_INTR_INFO_DELIVER_CODE)
+		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(VMCS_VM_EXIT_INTR_ERROR_CODE));
+	if (type == VMX_INTR_SW_EXCEPTION || type == VMX_INTR_PRIV_SW_EXCEPTION)
+		vmcs_write32(VMCS_VM_ENTRY_INSTRUCTION_LEN,
+			     vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
+	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO,
+		     exit_intr_info & ~VMX_INTR_INFO_NMI_UNBLOCKING);
+}
+
+/*
+ * A #DB that caused a VM exit has not updated DR6 (SDM Vol. 3C,
+ * "Updating Non-Register State"); its causes are in the exit
+ * qualification ("Exit Qualification for Debug Exceptions").  Put them
+ * where the guest reads DR6, as delivery would have: B0-B3 replaced, BD
+ * and BS added, RTM (active low in DR6) from the qualification's bit 16.
+ * MOV DR does not exit, so the guest's DR6 is the hardware register.  A
+ * general-detect #DB also clears DR7.GD on delivery.  The #DB carries
+ * every pending condition: none stays pending in the VMCS to be delivered
+ * twice (unless STI or MOV SS blocking holds, where VM entry wants BS kept:
+ * "Checks on Guest Non-Register State").  INT1 sets no DR6 bit (@qual 0).
+ */
+void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual)
+{
+	unsigned long dr6;
+
+	if (!qual)
+		return;
+	get_debugreg(dr6, 6);
+	dr6 = (dr6 & ~X86_DR6_B0_B3) |
+	      (qual & (VMX_DBG_QUAL_B0_B3 | VMX_DBG_QUAL_BD | VMX_DBG_QUAL_BS));
+	if (qual & VMX_DBG_QUAL_RTM)
+		dr6 &= ~X86_DR6_RTM;
+	else
+		dr6 |= X86_DR6_RTM;
+	set_debugreg(dr6, 6);
+	if (qual & VMX_DBG_QUAL_BD)
+		vmcs_writel(VMCS_GUEST_DR7, vmcs_readl(VMCS_GUEST_DR7) & ~X86_DR7_GD);
+	if (!(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) &
+	      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS)))
+		vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
 }

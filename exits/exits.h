@@ -48,6 +48,8 @@ void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip);
 void vcpu_skip_to_user(struct vmxlab_vcpu *vcpu);
 void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 			   u32 error_code);
+void vcpu_reflect_exception(struct vmxlab_vcpu *vcpu, u32 exit_intr_info);
+void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual);
 
 
 /* exits/io.c: finish the port I/O a KVM_RUN returned for. */

@@ -18,16 +18,29 @@ static int inject_ud(struct vmxlab_vcpu *vcpu)
 	return EXIT_ACTION_RESUME;
 }
 
+/*
+ * #DB and #AC exit always (VCPU_EXCEPTION_BITMAP, vmcs/vmcs.h), every
+ * exception while an EPT watch steps an instruction (exits/watch.c handles
+ * those, with interrupts on).  Off the CPUID path: reached through the
+ * table only.
+ */
+static noinline int handle_exception(struct vmxlab_vcpu *vcpu, u32 info)
+{
+	if (vcpu->watch_stepping)
+		return EXIT_ACTION_DEFER;
+	if ((info & VMX_INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
+	    vmx_intr_info_type(info) == VMX_INTR_HW_EXCEPTION)
+		vcpu_debug_exit_to_dr6(vcpu, vmcs_readl(VMCS_EXIT_QUALIFICATION));
+	vcpu_reflect_exception(vcpu, info);
+	return EXIT_ACTION_RESUME;
+}
+
 static int handle_nmi(struct vmxlab_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VMCS_VM_EXIT_INTR_INFO);
 
-	/*
-	 * Exceptions exit only while an EPT watch steps an instruction
-	 * (exits/watch.c): handled there, with interrupts on.
-	 */
 	if (vmx_intr_info_type(info) != VMX_INTR_NMI)
-		return vcpu->watch_stepping ? EXIT_ACTION_DEFER : exit_unexpected(vcpu);
+		return handle_exception(vcpu, info);
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an
 	 * exit and NMIs stay blocked until the next IRET ("NMI Exiting"):

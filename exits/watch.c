@@ -35,6 +35,7 @@
 #include <vmxlab/vmx_arch.h>
 #include "ept/ept_vm.h"
 #include "exits/dispatch.h"
+#include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
@@ -133,7 +134,7 @@ static void end_tf_step(struct vmxlab_vcpu *vcpu)
 {
 	unsigned long rflags = vmcs_readl(VMCS_GUEST_RFLAGS);
 
-	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, VCPU_EXCEPTION_BITMAP);
 	if (vcpu->watch.guest_tf)
 		return;
 	vmcs_writel(VMCS_GUEST_RFLAGS, rflags & ~X86_EFLAGS_TF);
@@ -292,12 +293,7 @@ static void reflect_exception(struct vmxlab_vcpu *vcpu, u32 info)
 	/* A #PF exit leaves CR2 alone; the address is in the qualification. */
 	if (intr.vector == X86_TRAP_PF && intr.type == VMX_INTR_HW_EXCEPTION)
 		vcpu->regs.cr2 = vmcs_readl(VMCS_EXIT_QUALIFICATION);
-	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~VMX_INTR_INFO_NMI_UNBLOCKING);
-	if (intr.error_code_valid)
-		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmcs_read32(VMCS_VM_EXIT_INTR_ERROR_CODE));
-	vmcs_write32(VMCS_VM_ENTRY_INSTRUCTION_LEN,
-		     vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
+	vcpu_reflect_exception(vcpu, info);
 }
 
 /*
@@ -321,6 +317,10 @@ int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu)
 	end_step(vcpu);
 	if (ours && !vcpu->watch.guest_tf && !(qual & VMX_DBG_QUAL_B0_B3))
 		return EXIT_ACTION_RESUME;
+	/* The guest's own #DB: its DR6 bits, without vmxlab's single step. */
+	if (intr.vector == X86_TRAP_DB && intr.type == VMX_INTR_HW_EXCEPTION)
+		vcpu_debug_exit_to_dr6(vcpu, vcpu->watch.guest_tf ? qual :
+					     qual & ~VMX_DBG_QUAL_BS);
 	reflect_exception(vcpu, info);
 	return EXIT_ACTION_RESUME;
 }

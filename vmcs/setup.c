@@ -186,7 +186,7 @@ static void init_controls(struct vmxlab_vcpu *vcpu)
 	vmcs_write32(VMCS_VM_ENTRY_CONTROLS, control(VMXLAB_CTLS_ENTRY));
 	if (pin & VMX_PINCTL_PREEMPT_TIMER)
 		vmcs_write32(VMCS_VMX_PREEMPTION_TIMER_VALUE, preemption_timer_slice());
-	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, VCPU_EXCEPTION_BITMAP);
 	vmcs_write32(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);

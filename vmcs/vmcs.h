@@ -10,6 +10,7 @@
 #include <linux/compiler_types.h>
 #include <linux/types.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 #include <vmxlab/entry_checks.h>
 
 struct kvm_sregs;
@@ -20,6 +21,16 @@ struct vmxlab_vmcs_field;
 /* vmcs/region.c: VMXON and VMCS regions (SDM Vol. 3C, "VMXON Region"). */
 void *vmcs_alloc_region(int cpu);
 void vmcs_free_region(void *region);
+
+/*
+ * The exceptions that always exit (SDM Vol. 3C, "Exception Bitmap"): #DB
+ * and #AC, because a guest can make the CPU deliver either forever without
+ * an instruction boundary where a host interrupt could end it (the
+ * benign-exception delivery loop: XSA-156, CVE-2015-5307, CVE-2015-8104);
+ * as VM exits, the host's interrupts and signals get in between.  Each is
+ * reflected to the guest (exits/handlers.c).
+ */
+#define VCPU_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC))
 
 /* vmcs/setup.c */
 int vmcs_setup_init(void);

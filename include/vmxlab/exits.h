@@ -291,7 +291,9 @@ static inline enum vmx_intr_type vmx_intr_info_type(u32 info)
  * exceptions field ("Guest Non-Register State"): B0-B3 and BS.
  */
 #define VMX_DBG_QUAL_B0_B3		0x0000000fU	/* 3:0 breakpoint conditions met */
+#define VMX_DBG_QUAL_BD			0x00002000U	/* 13 debug-register access detected */
 #define VMX_DBG_QUAL_BS			0x00004000U	/* 14 single step */
+#define VMX_DBG_QUAL_RTM		0x00010000U	/* 16 in an RTM region (active high) */
 #define VMX_PENDING_DBG_BS		0x00004000U	/* 14 single step pending */
 
 /* "external interrupt", "NMI", ...; NULL for type 1, the unused one. */

@@ -201,6 +201,16 @@
  * Guest interruptibility state (SDM Vol. 3C, "Guest Non-Register State",
  * table "Format of Interruptibility State").
  */
+/*
+ * DR6 and DR7 bits a #DB exit writes back for the guest (SDM Vol. 3B,
+ * "Debug Status Register (DR6)", "Debug Control Register (DR7)").
+ */
+#define X86_DR6_B0_B3			0x0000000fUL	/* 3:0 breakpoint conditions */
+#define X86_DR6_BD			0x00002000UL	/* 13 debug-register access */
+#define X86_DR6_BS			0x00004000UL	/* 14 single step */
+#define X86_DR6_RTM			0x00010000UL	/* 16 clear: #DB inside RTM */
+#define X86_DR7_GD			0x00002000UL	/* 13 general detect enable */
+
 #define VMX_INTERRUPTIBILITY_STI	BIT_ULL(0)	/* blocking by STI */
 #define VMX_INTERRUPTIBILITY_MOV_SS	BIT_ULL(1)	/* blocking by MOV SS or POP SS */
 

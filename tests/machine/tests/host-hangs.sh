@@ -132,7 +132,14 @@ exceptions_intercepted() {
 }
 
 # The loop must be a chain of #AC exits, ended by --timeout (status 6).
-# Bochs 2.7 differs from hardware here: <see the commit that verified it>.
+# What each CPU makes of it without the #AC exit: hardware delivers #AC
+# forever in microcode (XSA-156), a hung CPU.  Bochs 2.7 differs: it
+# counts nested exceptions and at the third without resolution it PANICs
+# ("exception(): 3rd (17) exception with no resolution"; the boot's
+# `panic: action=fatal` ends the emulator): seen here before the fix, the
+# machine went down at this case.  kvm_intel, in the same boot, ends the
+# run with KVM_EXIT_INTERNAL_ERROR (an intercepted exception during event
+# delivery, status 1) instead of looping: safe too, not compared here.
 ac_loop() {
 	local got
 	run_guest ac-loop --mode protected --timeout 3

@@ -51,6 +51,9 @@ void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 void vcpu_reflect_exception(struct vmxlab_vcpu *vcpu, u32 exit_intr_info);
 void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual);
 
+/* exits/handlers.c: a machine check met in the guest goes to the host. */
+void vcpu_host_machine_check(void);
+
 
 /* exits/io.c: finish the port I/O a KVM_RUN returned for. */
 int vcpu_complete_pending(struct vmxlab_vcpu *vcpu);

@@ -5,6 +5,7 @@
  * exits/dispatch.h; the run loop that reads the table is vmx/run.c.
  */
 #include <linux/types.h>
+#include <asm/mce.h>
 #include <asm/trapnr.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
@@ -19,13 +20,41 @@ static int inject_ud(struct vmxlab_vcpu *vcpu)
 }
 
 /*
- * #DB and #AC exit always (VCPU_EXCEPTION_BITMAP, vmcs/vmcs.h), every
- * exception while an EPT watch steps an instruction (exits/watch.c handles
- * those, with interrupts on).  Off the CPUID path: reached through the
- * table only.
+ * A machine check that arrived while the guest ran (an #MC exit), or
+ * during VM entry (exit reason 41, vmx/run.c), is the host's: call the
+ * kernel's handler, do_machine_check(), which the kernel exports (GPL) to
+ * hypervisors on 6.1 and 6.12 alike.  It judges the event from
+ * IA32_MCG_STATUS (RIPV, EIPV: SDM Vol. 3C, "VM Exits Caused by Machine
+ * Check Exceptions": processor state is suspect) and from where it struck,
+ * @regs: not the host kernel's code but the guest's, which to the host is
+ * like user space, interrupts on.  An error the guest consumed is then
+ * handled as one a user task consumed (the memory-failure path may signal
+ * the VMM); nothing reaches the guest.  Interrupts are off, as in an
+ * exception handler.
+ */
+void vcpu_host_machine_check(void)
+{
+	struct pt_regs regs = {
+		.cs = 3,	/* RPL 3: not the kernel's context */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	if (IS_ENABLED(CONFIG_X86_MCE))
+		do_machine_check(&regs);
+}
+
+/*
+ * #DB, #AC and #MC exit always (VCPU_EXCEPTION_BITMAP, vmcs/vmcs.h),
+ * every exception while an EPT watch steps an instruction (exits/watch.c
+ * handles those, with interrupts on; #MC never goes there).  Off the
+ * CPUID path: reached through the table only.
  */
 static noinline int handle_exception(struct vmxlab_vcpu *vcpu, u32 info)
 {
+	if ((info & VMX_INTR_INFO_VECTOR_MASK) == X86_TRAP_MC) {
+		vcpu_host_machine_check();
+		return EXIT_ACTION_RESUME;
+	}
 	if (vcpu->watch_stepping)
 		return EXIT_ACTION_DEFER;
 	if ((info & VMX_INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&

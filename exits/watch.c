@@ -301,6 +301,8 @@ static void reflect_exception(struct vmxlab_vcpu *vcpu, u32 info)
  * vmxlab's own single-step trap ends the step; any other exception means
  * the instruction faulted (or the guest's own #DB): close the page and
  * reflect it, so the guest handles it as it would have without vmxlab.
+ * A machine check never comes here: it is the host's, taken with
+ * interrupts off before any deferral (exits/handlers.c).
  */
 int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu)
 {

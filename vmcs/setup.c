@@ -58,9 +58,16 @@ u64 vmcs_cr0_hw_bits(u64 cr0)
 	return (cr0 | must_be_1) & cap(VMXLAB_CAP_CR0_FIXED1);
 }
 
-/* The CR4 the hardware runs with: VMXE and the other fixed-1 bits set (A.8). */
+/*
+ * The CR4 the hardware runs with: VMXE and the other fixed-1 bits set
+ * (A.8), and the host's MCE: with CR4.MCE clear a machine check that hits
+ * while the guest runs would shut the CPU down instead of exiting to the
+ * host's handler ("Machine-Check Exception (#MC)"; "Exception Bitmap").
+ * The guest reads its own CR4 from the read shadow: it owns no CR4 bit.
+ */
 u64 vmcs_cr4_hw_bits(u64 cr4)
 {
+	cr4 |= cr4_read_shadow() & X86_CR4_MCE;
 	return (cr4 | cap(VMXLAB_CAP_CR4_FIXED0)) & cap(VMXLAB_CAP_CR4_FIXED1);
 }
 

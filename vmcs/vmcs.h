@@ -28,9 +28,12 @@ void vmcs_free_region(void *region);
  * an instruction boundary where a host interrupt could end it (the
  * benign-exception delivery loop: XSA-156, CVE-2015-5307, CVE-2015-8104);
  * as VM exits, the host's interrupts and signals get in between.  Each is
- * reflected to the guest (exits/handlers.c).
+ * reflected to the guest (exits/handlers.c).  #MC, a machine check of the
+ * host's hardware that arrived while the guest ran: the host's
+ * machine-check handler takes it, never the guest.
  */
-#define VCPU_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC))
+#define VCPU_EXCEPTION_BITMAP \
+	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC))
 
 /* vmcs/setup.c */
 int vmcs_setup_init(void);

@@ -308,6 +308,8 @@ static noinline int entry_failed(struct vmxlab_vcpu *vcpu, int stub_result)
 	if (stub_result == VMXLAB_ENTER_OK) {
 		reason = vcpu->exit_reason;
 		vcpu->info->instruction_error = 0;
+		if (vmx_exit_basic_reason(reason) == VMX_EXIT_ENTRY_FAIL_MACHINE_CHECK)
+			vcpu_host_machine_check();
 	} else {
 		reason = vmcs_read32(VMCS_VM_INSTRUCTION_ERROR);
 		vcpu->exit_reason = 0;

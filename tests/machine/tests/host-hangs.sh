@@ -117,14 +117,16 @@ mce() {
 	fi
 }
 
-# GUEST WANT: the guest ran to HLT, printed only OKs, with WANT exception exits.
+# GUEST WANT: the guest ran to HLT, printed only OKs (its own count of
+# handler calls among them), with at least WANT exception exits (a host
+# NMI that arrives in the guest is an exit of the same reason).
 exceptions_intercepted() {
 	local name="$1" want="$2" got
 	run_guest "$name" --mode protected
 	got=$(vmx_exits exception_nmi)
 	if [ "$rc" -ne 0 ] || grep -q FAIL /tmp/hh.out || ! grep -q OK /tmp/hh.out; then
 		sub FAIL "$name" "status $rc, output: $(tr '\n' '|' < /tmp/hh.out)"
-	elif [ "${got:-0}" -ne "$want" ]; then
+	elif [ "${got:-0}" -lt "$want" ]; then
 		sub FAIL "$name-intercepted" "$want exception exits wanted, $(grep '^vmx exits:' /tmp/hh.err)"
 	else
 		sub PASS "$name-intercepted"
@@ -145,7 +147,7 @@ ac_loop() {
 	run_guest ac-loop --mode protected --timeout 3
 	got=$(vmx_exits exception_nmi)
 	note "ac-loop: status $rc, $(grep '^vmx exits:' /tmp/hh.err)"
-	if [ "$rc" -ne 6 ] || ! grep -q 'stopped by signal SIGALRM' /tmp/hh.err; then
+	if [ "$rc" -ne 6 ] || ! grep -q '^vmxlab: guest stopped by the --timeout' /tmp/hh.err; then
 		sub FAIL ac-loop "status $rc, want 6 (--timeout): $(grep '^vmxlab: ' /tmp/hh.err | tail -n 1)"
 	elif [ "${got:-0}" -lt 1000 ]; then
 		sub FAIL ac-loop "fewer than 1000 #AC exits in 3 s: $(grep '^vmx exits:' /tmp/hh.err)"

@@ -291,6 +291,8 @@ struct vmxlab_entry_check {
  *     to 0, must-be-0 set to 1) may change, so entry fails with
  *     VM-instruction error 7.  They last one KVM_RUN: the next one puts
  *     vmxlab's own controls back first.
+ * Activity state 2 (shutdown) or 3 (wait-for-SIPI), states the host CPU
+ * would not come back from, is -EINVAL.
  * A value wider than the field is -EINVAL; a field the CPU lacks
  * -EOPNOTSUPP; a vCPU with a half-done I/O or MMIO exit -EBUSY (finish it
  * with KVM_RUN first).  Nothing is written unless every entry is taken.

@@ -98,10 +98,15 @@ mce() {
 		sub FAIL mce "the guest did not run with --vmcs (status $rc)"
 		return
 	fi
-	if [ $((bitmap & 0x60002)) -eq $((0x60002)) ]; then
-		sub PASS exception-bitmap-db-ac-mc
+	if [ $((bitmap & 0x20002)) -eq $((0x20002)) ]; then
+		sub PASS exception-bitmap-db-ac
 	else
-		sub FAIL exception-bitmap-db-ac-mc "EXCEPTION_BITMAP $bitmap lacks bit 1, 17 or 18"
+		sub FAIL exception-bitmap-db-ac "EXCEPTION_BITMAP $bitmap lacks bit 1 (#DB) or 17 (#AC)"
+	fi
+	if [ $((bitmap & 0x40000)) -ne 0 ]; then
+		sub PASS exception-bitmap-mc
+	else
+		sub FAIL exception-bitmap-mc "EXCEPTION_BITMAP $bitmap lacks bit 18 (#MC)"
 	fi
 	# The host enables machine checks on a CPU with MCE and MCA (CR4.MCE).
 	grep -qw mce /proc/cpuinfo || fail "this CPU has no MCE: the case cannot be judged"

@@ -25,7 +25,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vmxlab/uapi.h>
-#include "report.h"
+#include "lib.h"
 
 #define GUEST_MEM		0x10000
 #define GUEST_ENTRY		0x1000

@@ -400,14 +400,6 @@ enum {
 #define EC_VECTOR_NMI		2
 #define EC_VECTOR_MC		18
 
-/* Guest activity states ("Guest Non-Register State"). */
-enum {
-	EC_ACTIVITY_ACTIVE = 0,
-	EC_ACTIVITY_HLT = 1,
-	EC_ACTIVITY_SHUTDOWN = 2,
-	EC_ACTIVITY_WAIT_SIPI = 3,
-};
-
 /* Interruptibility state ("Format of Interruptibility State"). */
 #define EC_BLOCK_STI		BIT_ULL(0)
 #define EC_BLOCK_MOVSS		BIT_ULL(1)
@@ -1231,14 +1223,14 @@ static void check_guest_rip_rflags(struct ec_run *r)
 static bool injection_allowed(u64 state, u32 type, u32 vector)
 {
 	switch (state) {
-	case EC_ACTIVITY_ACTIVE:
+	case VMX_ACTIVITY_ACTIVE:
 		return true;
-	case EC_ACTIVITY_HLT:
+	case VMX_ACTIVITY_HLT:
 		return type == EC_INTR_EXT_INTR || type == EC_INTR_NMI ||
 		       (type == EC_INTR_HW_EXCEPTION &&
 			(vector == EC_VECTOR_DB || vector == EC_VECTOR_MC)) ||
 		       (type == EC_INTR_OTHER_EVENT && vector == 0);
-	case EC_ACTIVITY_SHUTDOWN:
+	case VMX_ACTIVITY_SHUTDOWN:
 		return type == EC_INTR_NMI ||
 		       (type == EC_INTR_HW_EXCEPTION && vector == EC_VECTOR_MC);
 	default:	/* wait-for-SIPI: nothing */
@@ -1254,16 +1246,16 @@ static void check_activity_state(struct ec_run *r, u64 intr_state)
 	bool supported;
 
 	switch (state) {
-	case EC_ACTIVITY_ACTIVE:
+	case VMX_ACTIVITY_ACTIVE:
 		supported = true;
 		break;
-	case EC_ACTIVITY_HLT:
+	case VMX_ACTIVITY_HLT:
 		supported = misc & VMX_MISC_HLT_STATE;
 		break;
-	case EC_ACTIVITY_SHUTDOWN:
+	case VMX_ACTIVITY_SHUTDOWN:
 		supported = misc & VMX_MISC_SHUTDOWN_STATE;
 		break;
-	case EC_ACTIVITY_WAIT_SIPI:
+	case VMX_ACTIVITY_WAIT_SIPI:
 		supported = misc & VMX_MISC_WAIT_SIPI_STATE;
 		break;
 	default:
@@ -1272,14 +1264,14 @@ static void check_activity_state(struct ec_run *r, u64 intr_state)
 	}
 	if (!supported)
 		fail(r, CHK_ACTIVITY_VALUE, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state == EC_ACTIVITY_HLT && EC_AR_DPL(rd(r, VMCS_GUEST_SS_AR_BYTES)) != 0)
+	if (state == VMX_ACTIVITY_HLT && EC_AR_DPL(rd(r, VMCS_GUEST_SS_AR_BYTES)) != 0)
 		fail(r, CHK_ACTIVITY_HLT_DPL, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state != EC_ACTIVITY_ACTIVE && (intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)))
+	if (state != VMX_ACTIVITY_ACTIVE && (intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)))
 		fail(r, CHK_ACTIVITY_BLOCKING, VMCS_GUEST_ACTIVITY_STATE, state);
 	if ((info & EC_INTR_VALID) &&
 	    !injection_allowed(state, EC_INTR_TYPE(info), EC_INTR_VECTOR(info)))
 		fail(r, CHK_ACTIVITY_INJECTION, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state == EC_ACTIVITY_WAIT_SIPI && (r->entry & VMX_ENTRYCTL_ENTRY_TO_SMM))
+	if (state == VMX_ACTIVITY_WAIT_SIPI && (r->entry & VMX_ENTRYCTL_ENTRY_TO_SMM))
 		fail(r, CHK_ACTIVITY_SIPI_SMM, VMCS_GUEST_ACTIVITY_STATE, state);
 }
 
@@ -1313,7 +1305,7 @@ static void check_pending_debug(struct ec_run *r, u64 intr_state)
 	const u32 field = VMCS_GUEST_PENDING_DBG_EXCEPTIONS;
 	u64 pending = rd(r, field);
 	u64 rflags = rd(r, VMCS_GUEST_RFLAGS);
-	bool hlt = rd(r, VMCS_GUEST_ACTIVITY_STATE) == EC_ACTIVITY_HLT;
+	bool hlt = rd(r, VMCS_GUEST_ACTIVITY_STATE) == VMX_ACTIVITY_HLT;
 
 	check_fixed(r, CHK_PENDING_DBG_RESERVED, field, pending, 0, EC_PENDING_DBG_ALLOWED1);
 	if ((intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)) || hlt) {

@@ -56,34 +56,42 @@ int handle_io(struct vmxlab_vcpu *vcpu)
 	return EXIT_ACTION_TO_USER;
 }
 
-/* Address size of INS/OUTS: VM-exit instruction information bits 9:7, or the mode's default. */
-static u8 string_addr_size(struct vmxlab_vcpu *vcpu)
+/*
+ * Address size of INS/OUTS and OUTS's source segment: the VM-exit
+ * instruction information when the CPU gives it, else the code segment's
+ * default and DS.  An unused address-size or segment encoding is refused
+ * (-EINVAL), where this once took 16-byte addresses or DS: the CPU never
+ * writes one, so it means the information is not what vmxlab reads it as.
+ * INS leaves the segment undefined (it always writes through ES).
+ */
+static int string_operand(struct vmxlab_vcpu *vcpu, bool in,
+			  struct vmx_io_insn_info *ii)
 {
-	u32 ar;
+	int err;
 
-	if (vmxlab_host_caps.msr[VMXLAB_CAP_BASIC] & VMX_BASIC_INOUT_INFO)
-		return 2 << ((vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO) >> 7) & 3);
-	ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
-	if (vcpu->long_mode && (ar & BIT(13)))
-		return 8;
-	return ar & BIT(14) ? 4 : 2;
+	if (!(vmxlab_host_caps.msr[VMXLAB_CAP_BASIC] & VMX_BASIC_INOUT_INFO)) {
+		ii->addr_size = vmx_seg_ar_code_size(vmcs_read32(VMCS_GUEST_CS_AR_BYTES),
+						     vcpu->long_mode);
+		ii->segment = VMX_SEG_DS;
+		return 0;
+	}
+	err = vmx_decode_io_insn_info(vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO), ii);
+	if (err && in && ii->addr_size)
+		return 0;
+	return err;
 }
 
-/* Segment base of OUTS's source (bits 17:15 of the instruction information; DS by default). */
-static u64 outs_segment_base(struct vmxlab_vcpu *vcpu)
+/* Segment base of OUTS's source @seg. */
+static u64 outs_segment_base(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg)
 {
-	static const u32 bases[6] = {
-		VMCS_GUEST_ES_BASE, VMCS_GUEST_CS_BASE, VMCS_GUEST_SS_BASE,
-		VMCS_GUEST_DS_BASE, VMCS_GUEST_FS_BASE, VMCS_GUEST_GS_BASE,
+	static const u32 bases[] = {
+		[VMX_SEG_ES] = VMCS_GUEST_ES_BASE, [VMX_SEG_CS] = VMCS_GUEST_CS_BASE,
+		[VMX_SEG_SS] = VMCS_GUEST_SS_BASE, [VMX_SEG_DS] = VMCS_GUEST_DS_BASE,
+		[VMX_SEG_FS] = VMCS_GUEST_FS_BASE, [VMX_SEG_GS] = VMCS_GUEST_GS_BASE,
 	};
-	unsigned int seg = 3;
 
-	if (vmxlab_host_caps.msr[VMXLAB_CAP_BASIC] & VMX_BASIC_INOUT_INFO)
-		seg = (vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_INFO) >> 15) & 7;
-	if (seg > 5)
-		seg = 3;
 	/* 64-bit mode ignores the bases of ES, CS, SS and DS. */
-	if (vcpu->long_mode && seg < 4)
+	if (vcpu->long_mode && seg < VMX_SEG_FS)
 		return 0;
 	return vmcs_readl(bases[seg]);
 }
@@ -154,10 +162,10 @@ static void reverse_elements(void *data, u32 count, u8 size)
 	}
 }
 
-static int string_out(struct vmxlab_vcpu *vcpu, u64 index)
+static int string_out(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg, u64 index)
 {
 	struct vcpu_string_io *sio = &vcpu->sio;
-	u64 first = outs_segment_base(vcpu) + index;
+	u64 first = outs_segment_base(vcpu, seg) + index;
 	int err;
 
 	err = vcpu_read_linear(vcpu, block_start(sio, first), vcpu->pio_data,
@@ -190,15 +198,18 @@ static void string_out_complete_now(struct vmxlab_vcpu *vcpu)
 int handle_string_io(struct vmxlab_vcpu *vcpu)
 {
 	struct vcpu_string_io *sio = &vcpu->sio;
+	struct vmx_io_insn_info ii;
 	struct vmx_io_qual io;
 	u64 count, index;
 	int err;
 
 	vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io);
+	if (string_operand(vcpu, io.in, &ii))
+		return exit_unexpected(vcpu);
 	sio->size = io.size;
 	sio->rep = io.rep;
 	sio->down = vmcs_readl(VMCS_GUEST_RFLAGS) & X86_EFLAGS_DF;
-	sio->addr_size = string_addr_size(vcpu);
+	sio->addr_size = ii.addr_size;
 	sio->next_rip = vmcs_readl(VMCS_GUEST_RIP) +
 			vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN);
 	if (!vcpu->long_mode)
@@ -214,7 +225,7 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 		sio->linear = index + (vcpu->long_mode ? 0 : vmcs_readl(VMCS_GUEST_ES_BASE));
 		vcpu->pending = VCPU_PENDING_PIO_STRING_IN;
 	} else {
-		err = string_out(vcpu, index);
+		err = string_out(vcpu, ii.segment, index);
 		if (err)
 			return err;
 	}

@@ -20,9 +20,6 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-#define CS_AR_L			BIT(13)
-#define CS_AR_DB			BIT(14)
-
 static int read_phys(void *ctx, u64 gpa, unsigned int size, u64 *value)
 {
 	*value = 0;
@@ -129,7 +126,7 @@ static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
 {
 	u32 ar = vmcs_read32(VMCS_GUEST_CS_AR_BYTES);
 
-	return mmio_cpu_mode(vcpu->long_mode, ar & CS_AR_L, ar & CS_AR_DB);
+	return mmio_cpu_mode(vcpu->long_mode, ar & VMX_SEG_AR_L, ar & VMX_SEG_AR_DB);
 }
 
 /* A load or store at @gpa that no slot backs: decode it into a KVM_EXIT_MMIO. */

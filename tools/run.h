@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmxlab run: guests on a KVM-API device.  Shared between
- *   run.c        options, the VM and its vCPUs, the end of the run
- *   run_load.c   the guest image: a flat binary or an ELF file
- *   run_setup.c  the vCPU's starting mode: descriptor and page tables
- *   run_vcpu.c   vCPU threads, signals, --timeout, --migrate
- *   run_exit.c   what each exit means: the devices, the ends of a run
- *   run_trace.c  --trace: each exit decoded, the closing summary
- *   run_cycles.c --cycles: exit timing histograms
+ *   run.c           options, the VM and its vCPUs, the end of the run
+ *   run_load.c      the guest image: a flat binary or an ELF file
+ *   run_setup.c     the vCPU's starting mode: descriptor and page tables
+ *   run_cpuid.c     --cpuid-file: a CPUID table for KVM_SET_CPUID2
+ *   run_vcpu.c      vCPU threads, signals, --timeout, --migrate
+ *   run_exit.c      what each exit means: the devices, the ends of a run
+ *   run_entry.c     a failed VM entry in words (VMXLAB_CHECK_ENTRY)
+ *   run_trace.c     --trace: each exit decoded, the closing summary
+ *   run_exittrace.c --exit-trace: every VM exit from the exit trace ring
+ *   run_cycles.c    --cycles: exit timing histograms
+ *   run_vmcs.c      --vmcs, --vmcs-diff: the VMCS (VMXLAB_GET_VMCS)
+ *   run_watch.c     --watch: EPT watches
  */
 #ifndef VMXLAB_RUN_H
 #define VMXLAB_RUN_H

@@ -12,6 +12,7 @@
  */
 #include <vmxlab/entry_checks.h>
 #include <vmxlab/caps.h>
+#include <vmxlab/exits.h>
 #include <vmxlab/vmcs_fields.h>
 #include <vmxlab/vmx_arch.h>
 
@@ -366,18 +367,14 @@ const char *entry_check_area_result(enum entry_check_area area)
 /* Bits that may be 1: 21:0 except 15, 5 and 3. */
 #define EC_RFLAGS_ALLOWED1	VMX_RFLAGS_ALLOWED1
 
-/* Segment access rights ("Format of Access Rights"). */
-#define EC_AR_TYPE(ar)		((ar) & 0xf)
-#define EC_AR_S			BIT_ULL(4)
-#define EC_AR_DPL(ar)		(((ar) >> 5) & 3)
-#define EC_AR_P			BIT_ULL(7)
-#define EC_AR_L			BIT_ULL(13)
-#define EC_AR_DB		BIT_ULL(14)
-#define EC_AR_G			BIT_ULL(15)
-#define EC_AR_UNUSABLE		BIT_ULL(16)
-/* Bits 11:8 and 31:17 are reserved; everything else may be 1. */
-#define EC_AR_ALLOWED1		0x1f0ffULL
-#define EC_AR_V86		0xf3ULL
+/* Segment access rights: VMX_SEG_AR_* ("Format of Access Rights"). */
+#define EC_AR_TYPE(ar)		((ar) & VMX_SEG_AR_TYPE_MASK)
+#define EC_AR_DPL(ar)		(((ar) & VMX_SEG_AR_DPL_MASK) >> VMX_SEG_AR_DPL_SHIFT)
+/* Everything but the reserved bits 11:8 and 31:17 may be 1. */
+#define EC_AR_ALLOWED1		((u32)~VMX_SEG_AR_RESERVED)
+/* Virtual-8086 segments: 0xf3, present read/write accessed data at DPL 3. */
+#define EC_AR_V86		(VMX_SEG_AR_P | VMX_SEG_AR_DPL_MASK | VMX_SEG_AR_S | \
+				 VMX_SEG_TYPE_RW | VMX_SEG_TYPE_ACCESSED)
 
 #define EC_SEL_RPL(sel)		((sel) & 3)
 #define EC_SEL_TI		BIT_ULL(2)
@@ -402,14 +399,6 @@ enum {
 #define EC_VECTOR_DB		1
 #define EC_VECTOR_NMI		2
 #define EC_VECTOR_MC		18
-
-/* Guest activity states ("Guest Non-Register State"). */
-enum {
-	EC_ACTIVITY_ACTIVE = 0,
-	EC_ACTIVITY_HLT = 1,
-	EC_ACTIVITY_SHUTDOWN = 2,
-	EC_ACTIVITY_WAIT_SIPI = 3,
-};
 
 /* Interruptibility state ("Format of Interruptibility State"). */
 #define EC_BLOCK_STI		BIT_ULL(0)
@@ -1004,13 +993,13 @@ static void read_segment(struct ec_run *r, int seg, struct ec_segment *s)
 	s->base = rd(r, s->base_field);
 	s->limit = rd(r, s->limit_field);
 	s->ar = rd(r, s->ar_field);
-	s->usable = !(s->ar & EC_AR_UNUSABLE);
+	s->usable = !(s->ar & VMX_SEG_AR_UNUSABLE);
 }
 
 /* The limit/G rule and the reserved access-rights bits, shared by all. */
 static void check_segment_limit_reserved(struct ec_run *r, const struct ec_segment *s)
 {
-	if (!entry_check_seg_limit_ok(s->limit, s->ar & EC_AR_G))
+	if (!entry_check_seg_limit_ok(s->limit, s->ar & VMX_SEG_AR_G))
 		fail(r, CHK_SEG_G_LIMIT, s->limit_field, s->limit);
 	check_fixed(r, CHK_SEG_AR_RESERVED, s->ar_field, s->ar, 0, EC_AR_ALLOWED1);
 }
@@ -1035,7 +1024,7 @@ static void check_cs(struct ec_run *r, const struct ec_segment *cs,
 
 	if (!(type == 9 || type == 11 || type == 13 || type == 15 || (ug && type == 3)))
 		fail(r, CHK_CS_TYPE, cs->ar_field, cs->ar);
-	if (!(cs->ar & EC_AR_S))
+	if (!(cs->ar & VMX_SEG_AR_S))
 		fail(r, CHK_SEG_S, cs->ar_field, cs->ar);
 	if (type == 3 && dpl != 0)
 		fail(r, CHK_CS_DPL_DATA, cs->ar_field, cs->ar);
@@ -1043,9 +1032,9 @@ static void check_cs(struct ec_run *r, const struct ec_segment *cs,
 		fail(r, CHK_CS_DPL_NONCONFORMING, cs->ar_field, cs->ar);
 	if ((type == 13 || type == 15) && dpl > EC_AR_DPL(ss->ar))
 		fail(r, CHK_CS_DPL_CONFORMING, cs->ar_field, cs->ar);
-	if (!(cs->ar & EC_AR_P))
+	if (!(cs->ar & VMX_SEG_AR_P))
 		fail(r, CHK_SEG_P, cs->ar_field, cs->ar);
-	if (ia32e && (cs->ar & EC_AR_L) && (cs->ar & EC_AR_DB))
+	if (ia32e && (cs->ar & VMX_SEG_AR_L) && (cs->ar & VMX_SEG_AR_DB))
 		fail(r, CHK_CS_DB_WITH_L, cs->ar_field, cs->ar);
 	check_segment_limit_reserved(r, cs);
 }
@@ -1065,9 +1054,9 @@ static void check_ss(struct ec_run *r, const struct ec_segment *ss,
 		return;
 	if (EC_AR_TYPE(ss->ar) != 3 && EC_AR_TYPE(ss->ar) != 7)
 		fail(r, CHK_SS_TYPE, ss->ar_field, ss->ar);
-	if (!(ss->ar & EC_AR_S))
+	if (!(ss->ar & VMX_SEG_AR_S))
 		fail(r, CHK_SEG_S, ss->ar_field, ss->ar);
-	if (!(ss->ar & EC_AR_P))
+	if (!(ss->ar & VMX_SEG_AR_P))
 		fail(r, CHK_SEG_P, ss->ar_field, ss->ar);
 	check_segment_limit_reserved(r, ss);
 }
@@ -1082,11 +1071,11 @@ static void check_data_segment(struct ec_run *r, const struct ec_segment *s, boo
 	/* Accessed; and a code segment must be readable. */
 	if (!(type & 1) || ((type & 8) && !(type & 2)))
 		fail(r, CHK_DATA_TYPE, s->ar_field, s->ar);
-	if (!(s->ar & EC_AR_S))
+	if (!(s->ar & VMX_SEG_AR_S))
 		fail(r, CHK_SEG_S, s->ar_field, s->ar);
 	if (!ug && type <= 11 && EC_AR_DPL(s->ar) < EC_SEL_RPL(s->sel))
 		fail(r, CHK_DATA_DPL_RPL, s->ar_field, s->ar);
-	if (!(s->ar & EC_AR_P))
+	if (!(s->ar & VMX_SEG_AR_P))
 		fail(r, CHK_SEG_P, s->ar_field, s->ar);
 	check_segment_limit_reserved(r, s);
 }
@@ -1097,9 +1086,9 @@ static void check_tr(struct ec_run *r, const struct ec_segment *tr, bool ia32e)
 
 	if (!(type == 11 || (!ia32e && type == 3)))
 		fail(r, CHK_TR_TYPE, tr->ar_field, tr->ar);
-	if (tr->ar & EC_AR_S)
+	if (tr->ar & VMX_SEG_AR_S)
 		fail(r, CHK_TR_S, tr->ar_field, tr->ar);
-	if (!(tr->ar & EC_AR_P))
+	if (!(tr->ar & VMX_SEG_AR_P))
 		fail(r, CHK_SEG_P, tr->ar_field, tr->ar);
 	if (!tr->usable)
 		fail(r, CHK_TR_UNUSABLE, tr->ar_field, tr->ar);
@@ -1112,9 +1101,9 @@ static void check_ldtr(struct ec_run *r, const struct ec_segment *ldtr)
 		return;
 	if (EC_AR_TYPE(ldtr->ar) != 2)
 		fail(r, CHK_LDTR_TYPE, ldtr->ar_field, ldtr->ar);
-	if (ldtr->ar & EC_AR_S)
+	if (ldtr->ar & VMX_SEG_AR_S)
 		fail(r, CHK_LDTR_S, ldtr->ar_field, ldtr->ar);
-	if (!(ldtr->ar & EC_AR_P))
+	if (!(ldtr->ar & VMX_SEG_AR_P))
 		fail(r, CHK_SEG_P, ldtr->ar_field, ldtr->ar);
 	check_segment_limit_reserved(r, ldtr);
 }
@@ -1210,7 +1199,7 @@ static bool injecting(struct ec_run *r, u32 type)
 static void check_guest_rip_rflags(struct ec_run *r)
 {
 	bool ia32e = r->entry & VMX_ENTRYCTL_IA32E_GUEST;
-	bool cs_l = rd(r, VMCS_GUEST_CS_AR_BYTES) & EC_AR_L;
+	bool cs_l = rd(r, VMCS_GUEST_CS_AR_BYTES) & VMX_SEG_AR_L;
 	bool pe = rd(r, VMCS_GUEST_CR0) & VMX_CR0_PE;
 	u64 rip = rd(r, VMCS_GUEST_RIP);
 	u64 rflags = rd(r, VMCS_GUEST_RFLAGS);
@@ -1234,14 +1223,14 @@ static void check_guest_rip_rflags(struct ec_run *r)
 static bool injection_allowed(u64 state, u32 type, u32 vector)
 {
 	switch (state) {
-	case EC_ACTIVITY_ACTIVE:
+	case VMX_ACTIVITY_ACTIVE:
 		return true;
-	case EC_ACTIVITY_HLT:
+	case VMX_ACTIVITY_HLT:
 		return type == EC_INTR_EXT_INTR || type == EC_INTR_NMI ||
 		       (type == EC_INTR_HW_EXCEPTION &&
 			(vector == EC_VECTOR_DB || vector == EC_VECTOR_MC)) ||
 		       (type == EC_INTR_OTHER_EVENT && vector == 0);
-	case EC_ACTIVITY_SHUTDOWN:
+	case VMX_ACTIVITY_SHUTDOWN:
 		return type == EC_INTR_NMI ||
 		       (type == EC_INTR_HW_EXCEPTION && vector == EC_VECTOR_MC);
 	default:	/* wait-for-SIPI: nothing */
@@ -1257,16 +1246,16 @@ static void check_activity_state(struct ec_run *r, u64 intr_state)
 	bool supported;
 
 	switch (state) {
-	case EC_ACTIVITY_ACTIVE:
+	case VMX_ACTIVITY_ACTIVE:
 		supported = true;
 		break;
-	case EC_ACTIVITY_HLT:
+	case VMX_ACTIVITY_HLT:
 		supported = misc & VMX_MISC_HLT_STATE;
 		break;
-	case EC_ACTIVITY_SHUTDOWN:
+	case VMX_ACTIVITY_SHUTDOWN:
 		supported = misc & VMX_MISC_SHUTDOWN_STATE;
 		break;
-	case EC_ACTIVITY_WAIT_SIPI:
+	case VMX_ACTIVITY_WAIT_SIPI:
 		supported = misc & VMX_MISC_WAIT_SIPI_STATE;
 		break;
 	default:
@@ -1275,14 +1264,14 @@ static void check_activity_state(struct ec_run *r, u64 intr_state)
 	}
 	if (!supported)
 		fail(r, CHK_ACTIVITY_VALUE, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state == EC_ACTIVITY_HLT && EC_AR_DPL(rd(r, VMCS_GUEST_SS_AR_BYTES)) != 0)
+	if (state == VMX_ACTIVITY_HLT && EC_AR_DPL(rd(r, VMCS_GUEST_SS_AR_BYTES)) != 0)
 		fail(r, CHK_ACTIVITY_HLT_DPL, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state != EC_ACTIVITY_ACTIVE && (intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)))
+	if (state != VMX_ACTIVITY_ACTIVE && (intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)))
 		fail(r, CHK_ACTIVITY_BLOCKING, VMCS_GUEST_ACTIVITY_STATE, state);
 	if ((info & EC_INTR_VALID) &&
 	    !injection_allowed(state, EC_INTR_TYPE(info), EC_INTR_VECTOR(info)))
 		fail(r, CHK_ACTIVITY_INJECTION, VMCS_GUEST_ACTIVITY_STATE, state);
-	if (state == EC_ACTIVITY_WAIT_SIPI && (r->entry & VMX_ENTRYCTL_ENTRY_TO_SMM))
+	if (state == VMX_ACTIVITY_WAIT_SIPI && (r->entry & VMX_ENTRYCTL_ENTRY_TO_SMM))
 		fail(r, CHK_ACTIVITY_SIPI_SMM, VMCS_GUEST_ACTIVITY_STATE, state);
 }
 
@@ -1316,7 +1305,7 @@ static void check_pending_debug(struct ec_run *r, u64 intr_state)
 	const u32 field = VMCS_GUEST_PENDING_DBG_EXCEPTIONS;
 	u64 pending = rd(r, field);
 	u64 rflags = rd(r, VMCS_GUEST_RFLAGS);
-	bool hlt = rd(r, VMCS_GUEST_ACTIVITY_STATE) == EC_ACTIVITY_HLT;
+	bool hlt = rd(r, VMCS_GUEST_ACTIVITY_STATE) == VMX_ACTIVITY_HLT;
 
 	check_fixed(r, CHK_PENDING_DBG_RESERVED, field, pending, 0, EC_PENDING_DBG_ALLOWED1);
 	if ((intr_state & (EC_BLOCK_STI | EC_BLOCK_MOVSS)) || hlt) {

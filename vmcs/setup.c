@@ -28,9 +28,6 @@
 /* Every MSR access exits (all bits 1): vmxlab emulates the few it knows. */
 static void *msr_bitmap;
 
-/* Guest interruptibility: no blocking; activity state: active. */
-#define GUEST_ACTIVITY_ACTIVE	0
-
 /* CR4 bits a guest may set, if the CPU allows them in VMX operation. */
 #define CR4_GUEST_SUPPORTED						\
 	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |		\
@@ -249,7 +246,7 @@ static void init_guest_state(struct vmxlab_vcpu *vcpu)
 	vmcs_writel(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(VMCS_GUEST_SYSENTER_EIP, 0);
 	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write32(VMCS_GUEST_ACTIVITY_STATE, VMX_ACTIVITY_ACTIVE);
 	vmcs_writel(VMCS_GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);

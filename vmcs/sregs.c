@@ -11,23 +11,13 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <vmxlab/entry_checks.h>
+#include <vmxlab/exits.h>
 #include <vmxlab/vmcs_fields.h>
 #include "exits/exits.h"
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
-
-/* Segment access rights (SDM Vol. 3C, "Guest Register State", table "Format of Access Rights"). */
-#define SEG_AR_TYPE_MASK		0xf
-#define SEG_AR_S			BIT(4)
-#define SEG_AR_DPL_SHIFT		5
-#define SEG_AR_P			BIT(7)
-#define SEG_AR_AVL			BIT(12)
-#define SEG_AR_L			BIT(13)
-#define SEG_AR_DB			BIT(14)
-#define SEG_AR_G			BIT(15)
-#define SEG_AR_UNUSABLE		BIT(16)
 
 #define EFER_ALLOWED		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
@@ -73,31 +63,36 @@ void vmcs_reset_segments(void)
 {
 	int seg;
 
-	write_segment(SEG_CS, 0xf000, 0xffff0000, 0xffff, SEG_AR_P | SEG_AR_S | 0xb);
+	write_segment(SEG_CS, 0xf000, 0xffff0000, 0xffff, VMX_SEG_AR_P | VMX_SEG_AR_S |
+		      VMX_SEG_TYPE_CODE | VMX_SEG_TYPE_RW | VMX_SEG_TYPE_ACCESSED);
 	for (seg = SEG_DS; seg <= SEG_SS; seg++)
-		write_segment(seg, 0, 0, 0xffff, SEG_AR_P | SEG_AR_S | 0x3);
+		write_segment(seg, 0, 0, 0xffff, VMX_SEG_AR_P | VMX_SEG_AR_S |
+			      VMX_SEG_TYPE_RW | VMX_SEG_TYPE_ACCESSED);
 	/* Unrestricted guest still needs a usable busy TSS in TR. */
-	write_segment(SEG_TR, 0, 0, 0xffff, SEG_AR_P | 0xb);
-	write_segment(SEG_LDTR, 0, 0, 0xffff, SEG_AR_P | 0x2);
+	write_segment(SEG_TR, 0, 0, 0xffff, VMX_SEG_AR_P | 0xb);
+	write_segment(SEG_LDTR, 0, 0, 0xffff, VMX_SEG_AR_P | 0x2);
 }
 
 static void read_segment(int seg, struct kvm_segment *s)
 {
 	u32 ar = vmcs_read32(segments[seg].ar);
+	struct vmx_seg_ar a;
 
 	memset(s, 0, sizeof(*s));
 	s->selector = vmcs_read16(segments[seg].selector);
 	s->base = vmcs_readl(segments[seg].base);
 	s->limit = vmcs_read32(segments[seg].limit);
-	s->type = ar & SEG_AR_TYPE_MASK;
-	s->s = !!(ar & SEG_AR_S);
-	s->dpl = (ar >> SEG_AR_DPL_SHIFT) & 3;
-	s->present = !!(ar & SEG_AR_P);
-	s->avl = !!(ar & SEG_AR_AVL);
-	s->l = !!(ar & SEG_AR_L);
-	s->db = !!(ar & SEG_AR_DB);
-	s->g = !!(ar & SEG_AR_G);
-	s->unusable = !!(ar & SEG_AR_UNUSABLE);
+	/* struct kvm_segment has no place for reserved bits: not reported. */
+	vmx_decode_seg_ar(ar, &a);
+	s->type = a.type;
+	s->s = a.s;
+	s->dpl = a.dpl;
+	s->present = a.present;
+	s->avl = a.avl;
+	s->l = a.l;
+	s->db = a.db;
+	s->g = a.g;
+	s->unusable = a.unusable;
 }
 
 void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs)
@@ -124,10 +119,11 @@ void vmcs_get_sregs(struct vmxlab_vcpu *vcpu, struct kvm_sregs *sregs)
 static u32 segment_ar(const struct kvm_segment *s)
 {
 	if (s->unusable || !s->present)
-		return SEG_AR_UNUSABLE;
-	return s->type | (s->s ? SEG_AR_S : 0) | (s->dpl << SEG_AR_DPL_SHIFT) | SEG_AR_P |
-	       (s->avl ? SEG_AR_AVL : 0) | (s->l ? SEG_AR_L : 0) |
-	       (s->db ? SEG_AR_DB : 0) | (s->g ? SEG_AR_G : 0);
+		return VMX_SEG_AR_UNUSABLE;
+	return s->type | (s->s ? VMX_SEG_AR_S : 0) |
+	       (s->dpl << VMX_SEG_AR_DPL_SHIFT) | VMX_SEG_AR_P |
+	       (s->avl ? VMX_SEG_AR_AVL : 0) | (s->l ? VMX_SEG_AR_L : 0) |
+	       (s->db ? VMX_SEG_AR_DB : 0) | (s->g ? VMX_SEG_AR_G : 0);
 }
 
 /*
@@ -139,11 +135,11 @@ static u32 segment_ar(const struct kvm_segment *s)
 static int check_segment(const struct entry_check_cpu *cpu, const struct kvm_segment *s,
 			 int seg, bool long_mode)
 {
-	if (s->type > SEG_AR_TYPE_MASK || s->dpl > 3 || s->present > 1 ||
+	if (s->type > VMX_SEG_AR_TYPE_MASK || s->dpl > 3 || s->present > 1 ||
 	    s->s > 1 || s->l > 1 || s->db > 1 || s->g > 1 || s->avl > 1 ||
 	    s->unusable > 1 || s->padding)
 		return -EINVAL;
-	if (segment_ar(s) == SEG_AR_UNUSABLE)
+	if (segment_ar(s) == VMX_SEG_AR_UNUSABLE)
 		return seg == SEG_TR || seg == SEG_CS ? -EINVAL : 0;
 	if (!entry_check_seg_limit_ok(s->limit, s->g))
 		return -EINVAL;

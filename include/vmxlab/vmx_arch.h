@@ -244,4 +244,12 @@
 #define VMX_INSN_ERR_ENTRY_MOV_SS_BLOCKING	26
 #define VMX_INSN_ERR_INVALID_INVEPT_INVVPID	28
 
+/* Guest activity states (SDM Vol. 3C, "Guest Non-Register State"). */
+enum vmx_activity_state {
+	VMX_ACTIVITY_ACTIVE	= 0,
+	VMX_ACTIVITY_HLT	= 1,
+	VMX_ACTIVITY_SHUTDOWN	= 2,
+	VMX_ACTIVITY_WAIT_SIPI	= 3,
+};
+
 #endif /* VMXLAB_VMX_ARCH_H */

@@ -874,6 +874,80 @@ START_TEST(strings_fit_the_uapi)
 }
 END_TEST
 
+/* ---- The rules KVM_SET_SREGS shares with the model ------------------- */
+
+/*
+ * "Canonical" (SDM Vol. 1, "Canonical Addressing"): bits 63:N-1 all
+ * equal for an N-bit linear-address width, 48 with 4-level paging and 57
+ * with 5-level paging.  A width of 0 (not given) counts as 48.  If this
+ * failed, KVM_SET_SREGS would take an FS base that VM entry refuses, or
+ * refuse one that a 5-level-paging CPU runs.
+ */
+START_TEST(canonical_follows_the_linear_width)
+{
+	struct entry_check_cpu w48 = { .linear_bits = 48 };
+	struct entry_check_cpu w57 = { .linear_bits = 57 };
+	struct entry_check_cpu w0 = { .linear_bits = 0 };
+	const struct entry_check_cpu *w[] = { &w48, &w0 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		ck_assert(entry_check_canonical(w[i], 0x00007fffffffffffULL));
+		ck_assert(entry_check_canonical(w[i], 0xffff800000000000ULL));
+		ck_assert(!entry_check_canonical(w[i], 0x0000800000000000ULL));
+		ck_assert(!entry_check_canonical(w[i], 0xfff0000000000000ULL));
+	}
+	ck_assert(entry_check_canonical(&w57, 0x0000800000000000ULL));
+	ck_assert(entry_check_canonical(&w57, 0x00ffffffffffffffULL));
+	ck_assert(entry_check_canonical(&w57, 0xff00000000000000ULL));
+	ck_assert(!entry_check_canonical(&w57, 0x0100000000000000ULL));
+	ck_assert(!entry_check_canonical(&w57, 0xfe00000000000000ULL));
+}
+END_TEST
+
+/*
+ * SDM Vol. 3C, "Checks on VMX Controls" and "Checks on Guest Control
+ * Registers ...": a physical address must set no bit beyond the
+ * processor's physical-address width, MAXPHYADDR, which is at most 52
+ * (SDM Vol. 3A, "Physical Address Space": "up to 52 bits").  The model
+ * takes a MAXPHYADDR of 0 (not given) or above 52 as 52, the widest a
+ * CPU can report.  If this failed, a VMCS pointer beyond the CPU's
+ * memory would pass, or bits 63:52 would count as address bits.
+ */
+START_TEST(phys_ok_follows_maxphyaddr)
+{
+	struct entry_check_cpu p39 = { .maxphyaddr = 39 };
+	struct entry_check_cpu p0 = { .maxphyaddr = 0 };
+	struct entry_check_cpu p60 = { .maxphyaddr = 60 };
+	const struct entry_check_cpu *p52[] = { &p0, &p60 };
+	unsigned int i;
+
+	ck_assert(entry_check_phys_ok(&p39, (1ULL << 39) - 1));
+	ck_assert(!entry_check_phys_ok(&p39, 1ULL << 39));
+	for (i = 0; i < ARRAY_SIZE(p52); i++) {
+		ck_assert(entry_check_phys_ok(p52[i], (1ULL << 52) - 1));
+		ck_assert(!entry_check_phys_ok(p52[i], 1ULL << 52));
+		ck_assert(!entry_check_phys_ok(p52[i], 1ULL << 59));
+	}
+}
+END_TEST
+
+/*
+ * SDM Vol. 3C, "Checks on Guest Segment Registers": if any bit of the
+ * limit in 11:0 is 0, G must be 0; if any bit in 31:20 is 1, G must be 1.
+ * If this failed, KVM_SET_SREGS would take a segment VM entry refuses.
+ */
+START_TEST(seg_limit_agrees_with_granularity)
+{
+	ck_assert(entry_check_seg_limit_ok(0xfff, true));
+	ck_assert(entry_check_seg_limit_ok(0xffffffff, true));
+	ck_assert(!entry_check_seg_limit_ok(0xffe, true));
+	ck_assert(entry_check_seg_limit_ok(0xfffff, false));
+	ck_assert(entry_check_seg_limit_ok(0, false));
+	ck_assert(!entry_check_seg_limit_ok(0x100000, false));
+}
+END_TEST
+
 Suite *entry_checks_suite(void)
 {
 	Suite *s = suite_create("entry_checks");
@@ -894,6 +968,9 @@ Suite *entry_checks_suite(void)
 	ADD(cr0_pe_pg_need_unrestricted_guest);
 	ADD(area_results_name_the_outcome);
 	ADD(strings_fit_the_uapi);
+	ADD(canonical_follows_the_linear_width);
+	ADD(phys_ok_follows_maxphyaddr);
+	ADD(seg_limit_agrees_with_granularity);
 #define ADD_BREAK_TEST(name, base, expected, ...)	ADD(breaks_##name);
 	BREAK_TESTS(ADD_BREAK_TEST)
 #undef ADD_BREAK_TEST

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sse-host [--kvm] [DEVICE]: SSE register isolation between a guest and
- * the host process that runs it, the host's half (issue 3).  DEVICE
+ * the host process that runs it, checked from that process.  DEVICE
  * defaults to /dev/vmxlab; /dev/kvm is the reference (--kvm: see the
  * MXCSR of KVM_GET_FPU in main()).  One `PASS name` / `FAIL name:
  * why` line per assertion; exits 1 if any failed.

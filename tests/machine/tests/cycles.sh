@@ -1,6 +1,6 @@
 #!/bin/sh
 # machines: bochs-6.12
-# Exit timing (issue 5): per basic exit reason, histograms of the host TSC
+# Exit timing (VMXLAB_SET_EXIT_CYCLES, `vmxlab run --cycles`): per basic exit reason, histograms of the host TSC
 # cycles from each VM exit to the next VM entry.
 #  1. progs/exit-cycles with the guest cycles.bin (200 CPUIDs, 20 port
 #     writes to user space per phase): off by default, the ioctls' bad

@@ -8,7 +8,7 @@
 # vmxlab run, without a device that runs guests: its command line, and
 # the plain-words ends when the device is missing or cannot make a VM.
 test_run() {
-	local mode bad
+	local mode bad opt
 	run run-enoent run --device /nonexistent x.bin
 	expect_exit run/enoent-exit 3 run-enoent
 	expect_line run/enoent-message "$OUT/run-enoent.err" \
@@ -42,8 +42,8 @@ test_run() {
 	expect_exit run/mode-long-64K-exit 2 run-mode-mem
 	expect_match run/mode-long-64K-message "$OUT/run-mode-mem.err" '^vmxlab: run: --mode long needs --mem 128K'
 	for bad in "--vcpus 0" "--vcpus 9" "--vcpus x" "--vcpus 1x" "--timeout 0" "--timeout x"; do
-		# shellcheck disable=SC2086 # an option and its value
-		run run-bad-num run $bad --device /nonexistent x.bin
+		read -r -a opt <<< "$bad" # an option and its value
+		run run-bad-num run "${opt[@]}" --device /nonexistent x.bin
 		expect_exit "run/bad-${bad#--}-exit" 2 run-bad-num
 	done
 	expect_line run/bad-number-message "$OUT/run-bad-num.err" \

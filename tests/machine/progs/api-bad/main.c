@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * api-bad [--kvm] [--loops=N] [DEVICE]: bad input to the KVM API of /dev/vmxlab
- * (issue 3), one `PASS name` / `FAIL name: what happened, what was expected`
+ * api-bad [--kvm] [--loops=N] [DEVICE]: bad input to the KVM API of /dev/vmxlab,
+ * one `PASS name` / `FAIL name: what happened, what was expected`
  * line per assertion; exits 1 if any failed.  N: rounds of the leak loop (20).
  *
  * What a user would see go wrong if these failed: a buggy or hostile client

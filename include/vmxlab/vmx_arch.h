@@ -85,12 +85,6 @@
 #define VMX_VMCS_ENUM_MAX_INDEX_SHIFT	1
 #define VMX_VMCS_ENUM_MAX_INDEX_MASK	0x1ffULL	/* bits 9:1 */
 
-/* Guest activity states (SDM Vol. 3C, "Guest Non-Register State"). */
-#define VMX_ACTIVITY_ACTIVE		0
-#define VMX_ACTIVITY_HLT		1
-#define VMX_ACTIVITY_SHUTDOWN		2
-#define VMX_ACTIVITY_WAIT_SIPI		3
-
 /* Pin-based VM-execution controls (SDM Vol. 3C, "Pin-Based VM-Execution Controls"). */
 #define VMX_PINCTL_EXT_INTR_EXITING	BIT_ULL(0)
 #define VMX_PINCTL_NMI_EXITING		BIT_ULL(3)

@@ -53,7 +53,7 @@ main() {
 	OUT=$(cd "$OUT" && pwd)
 	local start=$SECONDS pids
 	# The guest corpus runs three times here (vmxlab, the differential
-	# pair): about 25 minutes of wall clock for Bochs with two CPUs.
+	# pair): the longest boot, hence its own timeout.
 	start_boot bochs-6.1 --kernel 6.1 --cpus 2 --timeout 2400
 	pids=$BOOT_PID
 	start_boot bochs-6.12 --kernel 6.12 --cpus 1

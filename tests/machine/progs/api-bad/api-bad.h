@@ -98,4 +98,10 @@ void test_close_while_running(int sys);
 void test_fail_entry(int sys);
 void test_set_vmcs(int sys);
 
+/* safety.c: host safety and limits (issue 13; safety.c lists the groups). */
+void test_fpu_mxcsr(int sys);
+void test_memlock(int sys, long limit_kib);
+void test_huge_slot(int sys);
+void test_vm_cap(int sys, int cap);
+
 #endif /* VMXLAB_API_BAD_H */

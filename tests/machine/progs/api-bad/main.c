@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * api-bad [--kvm] [--loops=N] [DEVICE]: bad input to the KVM API of /dev/vmxlab,
- * one `PASS name` / `FAIL name: what happened, what was expected`
- * line per assertion; exits 1 if any failed.  N: rounds of the leak loop (20).
+ * api-bad [--kvm] [--loops=N] [--only=GROUP[:ARG]] [DEVICE]: bad input to the
+ * KVM API of /dev/vmxlab, one `PASS name` / `FAIL name: what happened, what
+ * was expected` line per assertion; exits 1 if any failed.  N: rounds of
+ * the leak loop (20).  --only: just one group of safety.c (fpu, huge-slot,
+ * memlock:LIMIT_KIB, vm-cap:N), for host-safety.sh.
  *
  * What a user would see go wrong if these failed: a buggy or hostile client
  * crashes or hangs the host, leaks memory or leaves VMX on for good
@@ -29,8 +31,8 @@
  *     that exits now and then on KVM.
  *
  * The checks, by what they exercise: fds.c (the system, VM and vCPU file
- * descriptors), run.c (KVM_RUN), entry.c (failed entries, SET_VMCS); the
- * leak loop is here.  check.c compares an answer with vmxlab's and KVM's
+ * descriptors), run.c (KVM_RUN), entry.c (failed entries, SET_VMCS),
+ * safety.c (host safety and limits); the leak loop is here.  check.c compares an answer with vmxlab's and KVM's
  * promise, vm.c makes VMs and vCPUs, runner.c runs one in a thread until
  * a signal stops it; ../lib.c has what other test programs use too.
  */
@@ -118,8 +120,28 @@ static void test_leaks(int sys, int loops)
 	}
 }
 
+/* --only=GROUP[:ARG]: one group of safety.c; 2 for an unknown one. */
+static int run_only(int sys, const char *only)
+{
+	const char *arg = strchr(only, ':');
+	long n = arg ? atol(arg + 1) : 0;
+
+	if (!strcmp(only, "fpu"))
+		test_fpu_mxcsr(sys);
+	else if (!strcmp(only, "huge-slot"))
+		test_huge_slot(sys);
+	else if (!strncmp(only, "memlock:", 8))
+		test_memlock(sys, n);
+	else if (!strncmp(only, "vm-cap:", 7))
+		test_vm_cap(sys, n);
+	else
+		return 2;
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *only = NULL;
 	int sys, i, loops = 20;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -128,10 +150,12 @@ int main(int argc, char **argv)
 			kvm_mode = 1;
 		else if (!strncmp(argv[i], "--loops=", 8))
 			loops = atoi(argv[i] + 8);
+		else if (!strncmp(argv[i], "--only=", 7))
+			only = argv[i] + 7;
 		else if (argv[i][0] != '-')
 			device = argv[i];
 		else {
-			fprintf(stderr, "usage: api-bad [--kvm] [--loops=N] [DEVICE]\n");
+			fprintf(stderr, "usage: api-bad [--kvm] [--loops=N] [--only=GROUP[:ARG]] [DEVICE]\n");
 			return 2;
 		}
 	}
@@ -143,7 +167,16 @@ int main(int argc, char **argv)
 		printf("FAIL open: %s: %s\n", device, strerror(errno));
 		return 1;
 	}
+	if (only) {
+		i = run_only(sys, only);
+		if (i == 2)
+			fprintf(stderr, "api-bad: unknown group --only=%s\n", only);
+		close(sys);
+		return i;
+	}
 	bad_sequence(sys);
+	test_fpu_mxcsr(sys);
+	test_huge_slot(sys);
 	test_fork(sys);
 	test_unmapped_run(sys);
 	test_fail_entry(sys);

@@ -57,4 +57,12 @@
 #define kvm_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
 #endif
 
+/*
+ * The MXCSR bits this CPU implements, which the kernel found with FXSAVE
+ * at boot (MXCSR_MASK, 0xffbf when it reads 0: SDM Vol. 1, "Guidelines for
+ * Writing to the MXCSR Register").  6.1 and 6.12 export it (GPL) but
+ * declare it only in their private FPU headers.
+ */
+extern u32 mxcsr_feature_mask;
+
 #endif /* VMXLAB_COMPAT_H */

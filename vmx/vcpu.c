@@ -21,6 +21,7 @@
 #include <vmxlab/vmx_arch.h>
 #include "exits/exits.h"
 #include "vmcs/vmcs.h"
+#include "vmx/compat.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
@@ -148,8 +149,12 @@ static long vcpu_ioctl_set_fpu(struct vmxlab_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&fpu, argp, sizeof(fpu)))
 		return -EFAULT;
-	/* Reserved MXCSR bits make FXRSTOR/XRSTOR fault (#GP). */
-	if (fpu.mxcsr & ~fx->mxcsr_mask && fx->mxcsr_mask)
+	/*
+	 * A reserved MXCSR bit makes the XRSTOR of KVM_RUN fault (#GP) in
+	 * the host.  Checked against the CPU's mask: the guest fpstate's own
+	 * mxcsr_mask is 0 until the state was first saved.
+	 */
+	if (fpu.mxcsr & ~mxcsr_feature_mask)
 		return -EINVAL;
 	fx->cwd = fpu.fcw;
 	fx->swd = fpu.fsw;

@@ -45,7 +45,9 @@ static void print_cpu_line(const struct vmxlab_cpu_state *st)
 	       st->flags & VMXLAB_CPU_CR4_VMXE ? 1 : 0,
 	       st->flags & VMXLAB_CPU_IN_VMX_ROOT ? "yes" : "no");
 	if (st->flags & VMXLAB_CPU_IN_VMX_ROOT) {
-		if (st->current_vmcs == NO_CURRENT_VMCS)
+		if (st->flags & VMXLAB_CPU_VMCS_HIDDEN)
+			printf(" current-vmcs=hidden (needs CAP_SYS_ADMIN)");
+		else if (st->current_vmcs == NO_CURRENT_VMCS)
 			printf(" current-vmcs=none");
 		else
 			printf(" current-vmcs=0x%" PRIx64, (uint64_t)st->current_vmcs);
@@ -64,7 +66,9 @@ static void print_cpu_json(struct json *j, const struct vmxlab_cpu_state *st)
 	json_bool(j, "cr4_vmxe", st->flags & VMXLAB_CPU_CR4_VMXE);
 	json_bool(j, "vmx_root", root);
 	json_hex(j, "cr4", st->cr4, 16);
-	if (root && st->current_vmcs != NO_CURRENT_VMCS)
+	if (st->flags & VMXLAB_CPU_VMCS_HIDDEN)
+		json_string(j, "current_vmcs", "hidden: needs CAP_SYS_ADMIN");
+	else if (root && st->current_vmcs != NO_CURRENT_VMCS)
 		json_hex(j, "current_vmcs", st->current_vmcs, 16);
 	else
 		json_null(j, "current_vmcs");

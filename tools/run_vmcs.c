@@ -60,7 +60,10 @@ static void print_field(FILE *out, const struct vmxlab_vmcs_field *f)
 {
 	const char *name = vmcs_field_name(f->encoding);
 
-	if (f->flags & VMXLAB_VMCS_FIELD_SUPPORTED)
+	if (f->flags & VMXLAB_VMCS_FIELD_HIDDEN)
+		fprintf(out, "  %-36s 0x%08x  (hidden: needs CAP_SYS_ADMIN)\n",
+			name ? name : "?", f->encoding);
+	else if (f->flags & VMXLAB_VMCS_FIELD_SUPPORTED)
 		fprintf(out, "  %-36s 0x%08x  0x%" PRIx64 "\n", name ? name : "?",
 			f->encoding, (uint64_t)f->value);
 	else

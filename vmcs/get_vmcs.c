@@ -16,7 +16,8 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count)
+static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count,
+			    bool show_host)
 {
 	unsigned int i;
 
@@ -28,13 +29,22 @@ static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count
 		if (vmx_vmread(fields[i].encoding, &value) == VMX_INSN_OK)
 			fields[i].flags = VMXLAB_VMCS_FIELD_SUPPORTED;
 		fields[i].value = fields[i].flags ? value : 0;
+		if (!show_host && vmcs_field_reveals_host(fields[i].encoding)) {
+			fields[i].flags |= VMXLAB_VMCS_FIELD_HIDDEN;
+			fields[i].value = 0;
+		}
 	}
 }
 
-/* Every field vmxlab knows (vmcs_field_count() of them) of @vcpu's VMCS, into @fields. */
-void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields)
+/*
+ * Every field vmxlab knows (vmcs_field_count() of them) of @vcpu's VMCS,
+ * into @fields; without @show_host, those that would show the host's
+ * kernel addresses or physical memory zeroed and flagged hidden.
+ */
+void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields,
+		   bool show_host)
 {
 	vcpu_load(vcpu);
-	read_all_fields(fields, vmcs_field_count());
+	read_all_fields(fields, vmcs_field_count(), show_host);
 	vcpu_put(vcpu);
 }

@@ -68,6 +68,7 @@ int vcpu_set_vmcs(struct vmxlab_vcpu *vcpu, const struct vmxlab_vmcs_field *fiel
 void vmcs_controls_written_run(struct vmxlab_vcpu *vcpu);
 
 /* vmcs/get_vmcs.c */
-void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields);
+void vcpu_get_vmcs(struct vmxlab_vcpu *vcpu, struct vmxlab_vmcs_field *fields,
+		   bool show_host);
 
 #endif /* VMXLAB_VMCS_H */

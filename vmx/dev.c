@@ -8,6 +8,7 @@
  * field or argument -EINVAL.  An open file pins the module (.owner), so
  * rmmod is refused while the device is open.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -49,6 +50,17 @@ static long dev_ioctl_get_caps(void __user *argp)
 	return 0;
 }
 
+/*
+ * Whether the calling task may see host kernel addresses and host
+ * physical addresses (VMXLAB_GET_VMCS's host fields, the current VMCS's
+ * address): only with CAP_SYS_ADMIN, since a member of the device's
+ * group would otherwise learn where the kernel and its memory are (KASLR).
+ */
+bool vmxlab_caller_sees_host(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+}
+
 static long dev_ioctl_get_cpu_state(void __user *argp)
 {
 	struct vmxlab_cpu_state state;
@@ -61,6 +73,11 @@ static long dev_ioctl_get_cpu_state(void __user *argp)
 	err = vmxlab_cpu_state(&state);
 	if (err)
 		return err;
+	if ((state.flags & VMXLAB_CPU_IN_VMX_ROOT) && state.current_vmcs != ~0ULL &&
+	    !vmxlab_caller_sees_host()) {
+		state.current_vmcs = 0;
+		state.flags |= VMXLAB_CPU_VMCS_HIDDEN;
+	}
 	if (copy_to_user(argp, &state, sizeof(state)))
 		return -EFAULT;
 	return 0;

@@ -295,6 +295,30 @@ u32 vmcs_field_encoding(unsigned int index)
 	return index < ARRAY_SIZE(vmcs_field_descs) ? vmcs_field_descs[index].encoding : 0;
 }
 
+/* The physical addresses among the 64-bit control fields, and the link pointer. */
+static const u32 vmcs_host_address_fields[] = {
+	VMCS_IO_BITMAP_A, VMCS_IO_BITMAP_B, VMCS_MSR_BITMAP,
+	VMCS_VM_EXIT_MSR_STORE_ADDR, VMCS_VM_EXIT_MSR_LOAD_ADDR,
+	VMCS_VM_ENTRY_MSR_LOAD_ADDR, VMCS_EXECUTIVE_VMCS_POINTER, VMCS_PML_ADDRESS,
+	VMCS_VIRTUAL_APIC_PAGE_ADDR, VMCS_APIC_ACCESS_ADDR, VMCS_POSTED_INTR_DESC_ADDR,
+	VMCS_EPT_POINTER, VMCS_EPTP_LIST_ADDRESS, VMCS_VMREAD_BITMAP,
+	VMCS_VMWRITE_BITMAP, VMCS_VE_INFORMATION_ADDRESS, VMCS_VMCS_LINK_POINTER,
+};
+
+bool vmcs_field_reveals_host(u32 encoding)
+{
+	unsigned int i;
+
+	if (VMCS_ENCODING_TYPE(encoding) == VMCS_TYPE_HOST)
+		return true;
+	/* The high half of a 64-bit field (access type "high") too. */
+	encoding &= ~VMCS_ENCODING_HIGH;
+	for (i = 0; i < ARRAY_SIZE(vmcs_host_address_fields); i++)
+		if (vmcs_host_address_fields[i] == encoding)
+			return true;
+	return false;
+}
+
 const char *vmcs_field_name(u32 encoding)
 {
 	unsigned int i;

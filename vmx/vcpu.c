@@ -200,7 +200,10 @@ static long vcpu_ioctl_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
  * that does the work, and copies the answer out.
  */
 
-/* VMXLAB_GET_VMCS: every field vmxlab knows, or -E2BIG with the count needed. */
+/*
+ * VMXLAB_GET_VMCS: every field vmxlab knows, or -E2BIG with the count
+ * needed; the host's fields hidden from a caller without CAP_SYS_ADMIN.
+ */
 static long vcpu_ioctl_get_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	struct vmxlab_vmcs_snapshot snap;
@@ -219,7 +222,7 @@ static long vcpu_ioctl_get_vmcs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	fields = kcalloc(count, sizeof(*fields), GFP_KERNEL);
 	if (!fields)
 		return -ENOMEM;
-	vcpu_get_vmcs(vcpu, fields);
+	vcpu_get_vmcs(vcpu, fields, vmxlab_caller_sees_host());
 	snap.nfields = count;
 	if (copy_to_user(u64_to_user_ptr(snap.fields), fields, count * sizeof(*fields)) ||
 	    copy_to_user(argp, &snap, sizeof(snap)))

@@ -34,6 +34,7 @@ void vmxlab_vmclear_all_on_this_cpu(void);
 
 /* vmx/dev.c */
 long vmxlab_check_extension(unsigned long cap);
+bool vmxlab_caller_sees_host(void);
 int vmxlab_dev_register(void);
 void vmxlab_dev_unregister(void);
 

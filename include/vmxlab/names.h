@@ -48,5 +48,12 @@ unsigned int vmcs_field_count(void);
 u32 vmcs_field_encoding(unsigned int index);
 /* "GUEST_RIP" for 0x681e; NULL for an encoding not in the list. */
 const char *vmcs_field_name(u32 encoding);
+/*
+ * Whether the field holds the host's state or a physical address of the
+ * host's memory (the host-state area, the addresses of bitmaps, tables
+ * and pages, the EPT pointer, the VMCS link pointer): what VMXLAB_GET_VMCS
+ * hides from a caller without CAP_SYS_ADMIN.
+ */
+bool vmcs_field_reveals_host(u32 encoding);
 
 #endif /* VMXLAB_NAMES_H */

@@ -135,6 +135,8 @@ struct vmxlab_caps {
 #define VMXLAB_CPU_VMXON	(1u << 1)	/* vmxlab has executed VMXON on it */
 #define VMXLAB_CPU_CR4_VMXE	(1u << 2)	/* CR4.VMXE reads 1 on it now */
 #define VMXLAB_CPU_IN_VMX_ROOT	(1u << 3)	/* VMPTRST succeeded: in VMX root operation */
+#define VMXLAB_CPU_VMCS_HIDDEN	(1u << 4)	/* current_vmcs is a physical address the
+						   caller may not see (no CAP_SYS_ADMIN): 0 */
 
 struct vmxlab_cpu_state {
 	__u32 cpu;		/* in: CPU number, < nr_cpu_ids */
@@ -186,6 +188,12 @@ struct vmxlab_exit_info {
  * VMXLAB_VMCS_FIELD_SUPPORTED flag and value 0.
  */
 #define VMXLAB_VMCS_FIELD_SUPPORTED	(1u << 0)
+/*
+ * The field holds the host's state or a host physical address (the
+ * host-state area, the bitmap/table/page addresses, EPT_POINTER,
+ * VMCS_LINK_POINTER) and the caller lacks CAP_SYS_ADMIN: value 0.
+ */
+#define VMXLAB_VMCS_FIELD_HIDDEN	(1u << 1)
 
 struct vmxlab_vmcs_field {
 	__u32 encoding;

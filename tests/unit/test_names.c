@@ -7,6 +7,7 @@
 
 #include <vmxlab/caps.h>
 #include <vmxlab/names.h>
+#include <vmxlab/vmcs_fields.h>
 #include <vmxlab/vmx_arch.h>
 
 #include "unit.h"
@@ -230,6 +231,34 @@ START_TEST(cap_msr_index_and_names)
 }
 END_TEST
 
+/* What VMXLAB_GET_VMCS hides from a caller without CAP_SYS_ADMIN. */
+START_TEST(vmcs_field_reveals_host_fields)
+{
+	unsigned int i;
+
+	ck_assert(vmcs_field_reveals_host(VMCS_HOST_RIP));
+	ck_assert(vmcs_field_reveals_host(VMCS_HOST_CR3));
+	ck_assert(vmcs_field_reveals_host(VMCS_HOST_ES_SELECTOR));
+	ck_assert(vmcs_field_reveals_host(VMCS_HOST_IA32_EFER));
+	ck_assert(vmcs_field_reveals_host(VMCS_EPT_POINTER));
+	ck_assert(vmcs_field_reveals_host(VMCS_EPT_POINTER | VMCS_ENCODING_HIGH));
+	ck_assert(vmcs_field_reveals_host(VMCS_MSR_BITMAP));
+	ck_assert(vmcs_field_reveals_host(VMCS_VMCS_LINK_POINTER));
+	ck_assert(!vmcs_field_reveals_host(VMCS_GUEST_RIP));
+	ck_assert(!vmcs_field_reveals_host(VMCS_GUEST_CR3));
+	ck_assert(!vmcs_field_reveals_host(VMCS_TSC_OFFSET));
+	ck_assert(!vmcs_field_reveals_host(VMCS_EXIT_QUALIFICATION));
+	ck_assert(!vmcs_field_reveals_host(VMCS_GUEST_PHYSICAL_ADDRESS));
+	/* Every host-state field of the list, whatever its width. */
+	for (i = 0; i < vmcs_field_count(); i++) {
+		u32 enc = vmcs_field_encoding(i);
+
+		if (VMCS_ENCODING_TYPE(enc) == VMCS_TYPE_HOST)
+			ck_assert_msg(vmcs_field_reveals_host(enc), "%s", vmcs_field_name(enc));
+	}
+}
+END_TEST
+
 Suite *names_suite(void)
 {
 	Suite *s = suite_create("names");
@@ -244,5 +273,6 @@ Suite *names_suite(void)
 	UNIT_ADD(s, "names", insn_error_out_of_range_unknown);
 	UNIT_ADD(s, "names", insn_error_all_defined_named);
 	UNIT_ADD(s, "names", cap_msr_index_and_names);
+	UNIT_ADD(s, "names", vmcs_field_reveals_host_fields);
 	return s;
 }

@@ -171,8 +171,14 @@ static void put_guest_state(struct vmxlab_vcpu *vcpu)
 		asm volatile("lldt %0" : : "rm" (vcpu->host_ldt));
 	if (vcpu->host_gs)
 		load_gs_index(vcpu->host_gs);
-	if (vcpu->host_fs)
+	if (vcpu->host_fs) {
+		/*
+		 * Loading the selector takes the base from its descriptor; a
+		 * 64-bit task may have set another with WRFSBASE (its TLS).
+		 */
 		loadsegment(fs, vcpu->host_fs);
+		wrmsrl(MSR_FS_BASE, vcpu->host_fs_base);
+	}
 	if (vcpu->host_ds | vcpu->host_es) {
 		loadsegment(ds, vcpu->host_ds);
 		loadsegment(es, vcpu->host_es);
@@ -185,7 +191,12 @@ static void put_guest_state(struct vmxlab_vcpu *vcpu)
 	vcpu->guest_state_loaded = false;
 }
 
-/* The other half: save what put_guest_state() restores, load the guest's. */
+/*
+ * The other half: save what put_guest_state() restores, load the guest's.
+ * Interrupts off until the VM entry: a reschedule in between would run
+ * put_guest_state() (the preempt notifier), and the guest would then run
+ * with the host's IA32_KERNEL_GS_BASE and hand its own back as the host's.
+ */
 static void load_guest_state(struct vmxlab_vcpu *vcpu)
 {
 	u64 fs_base;
@@ -405,6 +416,7 @@ static int run_batch(struct vmxlab_vcpu *vcpu)
 	int action;
 
 	local_irq_disable();
+	load_guest_state(vcpu);
 	refresh_host_state(vcpu);
 	guest_xcr0 = load_guest_xcr0(vcpu);
 	action = run_irqs_off(vcpu);
@@ -452,9 +464,6 @@ static long run_loop(struct vmxlab_vcpu *vcpu)
 		if (signal_pending(current))
 			return stop_for_signal(vcpu);
 		cond_resched();
-		preempt_disable();
-		load_guest_state(vcpu);
-		preempt_enable();
 		action = run_batch(vcpu);
 		if (action == EXIT_ACTION_DEFER)
 			action = exit_dispatch_irqs_on(vcpu,

@@ -91,11 +91,15 @@ static unsigned long slot_chunk_count(const struct vmxlab_memslot *slot)
 	return DIV_ROUND_UP(slot->size >> PAGE_SHIFT, SLOT_CHUNK_PAGES);
 }
 
-/* The table of chunk pointers only: 4 KiB per GiB of guest memory. */
+/*
+ * The table of chunk pointers only: 4 KiB per GiB of guest memory, at
+ * most 32 MiB (a slot has fewer than 2^31 pages, vmx/vm.c).  A failure
+ * is the caller's -ENOMEM, not a warning in the kernel log.
+ */
 int vm_slot_alloc_chunks(struct vmxlab_memslot *slot)
 {
 	slot->chunks = kvcalloc(slot_chunk_count(slot), sizeof(*slot->chunks),
-				GFP_KERNEL_ACCOUNT);
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	return slot->chunks ? 0 : -ENOMEM;
 }
 
@@ -175,8 +179,13 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
  * user page; read, write and execute, or read and execute for a
  * read-only slot.  Returns 0 when the guest can retry the access, 1 when
  * no slot backs the access (an MMIO exit: unbacked, or a write to a
- * read-only slot), -EFAULT when the user page cannot be pinned, or
+ * read-only slot), -EFAULT when the user page cannot be pinned, -ENOMEM
+ * when one more pinned page would pass the VMM's RLIMIT_MEMLOCK, or
  * another -errno.
+ *
+ * A pinned page can be neither swapped nor moved: like mlock()ed memory
+ * (and as VFIO does) it counts in the VMM's locked_vm (VmLck), against
+ * RLIMIT_MEMLOCK unless the VMM has CAP_IPC_LOCK.
  */
 int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
 {
@@ -190,14 +199,21 @@ int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
 	mutex_unlock(&vm->lock);
 	if (!backed || (write && readonly))
 		return 1;
+	err = account_locked_vm(vm->mm, 1, true);
+	if (err)
+		return err;
 	if (pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM | (readonly ? 0 : FOLL_WRITE),
-				&page) != 1)
+				&page) != 1) {
+		account_locked_vm(vm->mm, 1, false);
 		return -EFAULT;
+	}
 	mutex_lock(&vm->lock);
 	err = map_pinned_page(vm, gpa, uaddr, readonly, page);
 	mutex_unlock(&vm->lock);
-	if (err)
+	if (err) {
 		unpin_user_page(page);
+		account_locked_vm(vm->mm, 1, false);
+	}
 	return err == -EEXIST || err == -EAGAIN ? 0 : err;
 }
 
@@ -227,7 +243,7 @@ void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 {
 	bool dirty = !(slot->flags & KVM_MEM_READONLY);
 	struct page **page;
-	unsigned long i;
+	unsigned long i, unpinned = 0;
 	bool any = false;
 
 	for (i = 0; next_pinned(slot, &i); i++) {
@@ -241,5 +257,7 @@ void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 		unpin_user_pages_dirty_lock(page, 1, dirty);
 		*page = NULL;
 		vm->pinned_pages--;
+		unpinned++;
 	}
+	account_locked_vm(vm->mm, unpinned, false);
 }

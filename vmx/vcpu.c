@@ -501,6 +501,7 @@ void vcpu_destroy(struct vmxlab_vcpu *vcpu)
 	vm->vcpus[vcpu->id] = NULL;
 	mutex_unlock(&vm->lock);
 	vcpu_free(vcpu);
+	vmxlab_user_uncharge(vm->owner, VMXLAB_USER_VCPUS);
 	vmxlab_vm_put(vm);
 }
 
@@ -584,7 +585,12 @@ int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id)
 		mutex_unlock(&vm->lock);
 		return -EEXIST;
 	}
-	vcpu = vcpu_alloc(vm, id);
+	vcpu = ERR_PTR(vmxlab_user_charge(vm->owner, VMXLAB_USER_VCPUS));
+	if (!IS_ERR(vcpu)) {
+		vcpu = vcpu_alloc(vm, id);
+		if (IS_ERR(vcpu))
+			vmxlab_user_uncharge(vm->owner, VMXLAB_USER_VCPUS);
+	}
 	if (IS_ERR(vcpu)) {
 		mutex_unlock(&vm->lock);
 		return PTR_ERR(vcpu);

@@ -24,6 +24,7 @@
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <vmxlab/cpuid.h>
@@ -100,6 +101,7 @@ struct vmxlab_memslot {
 struct vmxlab_vm {
 	struct kref refs;
 	struct mm_struct *mm;	/* the creator's; other mms get -EIO */
+	kuid_t owner;		/* the creator's real UID: charged for the VM and its vCPUs */
 	struct mutex lock;
 	struct vmxlab_memslot slots[VMXLAB_MAX_SLOTS];
 	struct vmxlab_vcpu *vcpus[VMXLAB_MAX_VCPUS];

@@ -21,6 +21,8 @@
 #include "vmx/vmx.h"
 
 #define SLOT_FLAGS_ALLOWED	KVM_MEM_READONLY
+/* KVM's limit (KVM_MEM_MAX_NR_PAGES): it bounds what a slot's tables cost. */
+#define SLOT_MAX_PAGES		((1UL << 31) - 1)
 
 static void vm_free(struct kref *kref)
 {
@@ -36,6 +38,7 @@ static void vm_free(struct kref *kref)
 	vm_ept_destroy(vm);
 	vmxlab_debugfs_remove(vm->debugfs);
 	mmdrop(vm->mm);
+	vmxlab_user_uncharge(vm->owner, VMXLAB_USER_VMS);
 	kfree(vm);
 	vmxlab_vmx_put();
 }
@@ -129,7 +132,8 @@ static int check_region(const struct kvm_userspace_memory_region *r)
 	    !PAGE_ALIGNED(r->userspace_addr))
 		return -EINVAL;
 	if (r->guest_phys_addr >= VMXLAB_GPA_LIMIT ||
-	    r->memory_size > VMXLAB_GPA_LIMIT - r->guest_phys_addr)
+	    r->memory_size > VMXLAB_GPA_LIMIT - r->guest_phys_addr ||
+	    r->memory_size >> PAGE_SHIFT > SLOT_MAX_PAGES)
 		return -EINVAL;
 	if (r->memory_size &&
 	    !access_ok((void __user *)(unsigned long)r->userspace_addr, r->memory_size))
@@ -271,14 +275,18 @@ int vmxlab_create_vm(unsigned long type)
 
 	if (type)
 		return -EINVAL;
-	err = vmxlab_vmx_get();
+	err = vmxlab_user_charge(current_uid(), VMXLAB_USER_VMS);
 	if (err)
 		return err;
+	err = vmxlab_vmx_get();
+	if (err)
+		goto uncharge;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm) {
 		err = -ENOMEM;
 		goto put_vmx;
 	}
+	vm->owner = current_uid();
 	kref_init(&vm->refs);
 	mutex_init(&vm->lock);
 	err = vm_ept_init(vm);
@@ -298,5 +306,7 @@ free_vm:
 	kfree(vm);
 put_vmx:
 	vmxlab_vmx_put();
+uncharge:
+	vmxlab_user_uncharge(current_uid(), VMXLAB_USER_VMS);
 	return err;
 }

@@ -9,6 +9,7 @@
 
 #include <linux/printk.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <vmxlab/uapi.h>
 
 #undef pr_fmt
@@ -31,6 +32,15 @@ int vmxlab_cpu_state(struct vmxlab_cpu_state *state);
 
 /* vmx/run.c: VMCLEAR every VMCS active on this CPU (before VMXOFF). */
 void vmxlab_vmclear_all_on_this_cpu(void);
+
+/* vmx/limits.c: VMs and vCPUs per user (module parameters). */
+enum vmxlab_user_limit {
+	VMXLAB_USER_VMS,
+	VMXLAB_USER_VCPUS,
+	VMXLAB_NR_USER_LIMITS
+};
+int vmxlab_user_charge(kuid_t uid, enum vmxlab_user_limit what);
+void vmxlab_user_uncharge(kuid_t uid, enum vmxlab_user_limit what);
 
 /* vmx/dev.c */
 long vmxlab_check_extension(unsigned long cap);

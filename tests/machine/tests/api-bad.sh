@@ -1,8 +1,8 @@
 #!/bin/sh
 # machines: bochs-6.1
 # Bad input to the KVM API of /dev/vmxlab: every bad call gets its defined
-# error code, a guest in an endless loop is stopped by a signal, a busy vCPU
-# refuses a second KVM_RUN, closing the VM while a vCPU runs and using fds
+# error code, a guest in an endless loop is stopped by a signal, a second
+# KVM_RUN on a busy vCPU waits for it, closing the VM while a vCPU runs and using fds
 # from a forked child are safe, and 20 rounds of it all leak no memory and
 # leave VMX released, so that rmmod succeeds (progs/api-bad/ lists the
 # checks).  The same program runs first on /dev/kvm as the reference

@@ -6,6 +6,10 @@
 #    and the vCPU then runs (before: accepted, and KVM_RUN's XRSTOR
 #    faulted: "Bad FPU state detected", a host WARNING).
 #  - huge-slot: a slot of more than 2^31 - 1 pages is EINVAL, as on KVM.
+#  - sregs: a refused KVM_SET_SREGS changes nothing.
+#  - exit-info: struct vmxlab_exit_info lies past struct kvm_run.
+#  - run-ioctls: KVM_RUN waits for another thread's vCPU ioctl (no EBUSY).
+#  - hypercall-cpl3: a hypercall from guest CPL 3 answers -KVM_EPERM.
 #  - fsbase: KVM_RUN keeps the calling thread's FS selector and base and
 #    its GS base, with a busy thread on the same CPU forcing reschedules
 #    inside KVM_RUN (preempt=full when the kernel can switch to it).
@@ -57,6 +61,19 @@ load_vmxlab
 
 prog_subs fpu api-bad --only=fpu
 prog_subs huge-slot api-bad --only=huge-slot
+prog_subs sregs api-bad --only=sregs
+prog_subs exit-info api-bad --only=exit-info
+prog_subs run-ioctls api-bad --only=run-ioctls
+
+# hypercall-cpl3: the guest puts the answer to function 0 (the version) in EBX.
+timeout 30 vmxlab run --trace --mode protected /guests/hypercall-user.bin > /tmp/hc.out 2> /tmp/hc.err
+rc=$?
+grep '^regs:' /tmp/hc.err
+if [ "$rc" -eq 0 ] && grep -q '^regs: .* rbx=0xffffffff[ ,]' /tmp/hc.err; then
+	sub PASS hypercall-cpl3-eperm
+else
+	sub FAIL hypercall-cpl3-eperm "status $rc, want 0 and EBX -1 (-KVM_EPERM): $(grep -E '^(regs|vmxlab):' /tmp/hc.err | tr '\n' '|')"
+fi
 
 # fsbase: full preemption makes a reschedule inside KVM_RUN likelier.
 if [ -w /sys/kernel/debug/sched/preempt ]; then

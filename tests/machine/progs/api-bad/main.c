@@ -4,7 +4,8 @@
  * KVM API of /dev/vmxlab, one `PASS name` / `FAIL name: what happened, what
  * was expected` line per assertion; exits 1 if any failed.  N: rounds of
  * the leak loop (20).  --only: just one group of safety.c (fpu, huge-slot,
- * memlock:LIMIT_KIB, vm-cap:N), for host-safety.sh.
+ * memlock:LIMIT_KIB, vm-cap:N, sregs, exit-info, run-ioctls), for
+ * host-safety.sh.
  *
  * What a user would see go wrong if these failed: a buggy or hostile client
  * crashes or hangs the host, leaks memory or leaves VMX on for good
@@ -23,8 +24,9 @@
  *     3-page run area that may be mapped in part, no check of RFLAGS, EFER,
  *     CR0, CR4.VMXE (nested), the interrupt bitmap or CPUID flags, and
  *     lets a slot move or turn on dirty logging;
- *   - a second KVM_RUN on a busy vCPU waits for the vCPU's mutex;
  *   - KVM_RUN ended by immediate_exit leaves exit_reason as it was;
+ *   - KVM takes KVM_SET_SREGS with PAE paging and a CR3 outside guest
+ *     memory (its PDPTE load fails silently); vmxlab refuses it;
  *   - in Bochs, a KVM guest that never exits was not stopped by a signal
  *     (see the notes on the emulated machine): the endless-loop checks
  *     run on vmxlab only, and the close-while-running one runs a guest
@@ -134,6 +136,12 @@ static int run_only(int sys, const char *only)
 		test_memlock(sys, n);
 	else if (!strncmp(only, "vm-cap:", 7))
 		test_vm_cap(sys, n);
+	else if (!strcmp(only, "sregs"))
+		test_sregs_atomic(sys);
+	else if (!strcmp(only, "exit-info"))
+		test_exit_info_offset(sys);
+	else if (!strcmp(only, "run-ioctls"))
+		test_run_with_ioctls(sys);
 	else
 		return 2;
 	return failures ? 1 : 0;
@@ -177,6 +185,9 @@ int main(int argc, char **argv)
 	bad_sequence(sys);
 	test_fpu_mxcsr(sys);
 	test_huge_slot(sys);
+	test_sregs_atomic(sys);
+	test_exit_info_offset(sys);
+	test_run_with_ioctls(sys);
 	test_fork(sys);
 	test_unmapped_run(sys);
 	test_fail_entry(sys);

@@ -16,6 +16,12 @@
  *            (before: its 256 MiB table was allocated, or failed with
  *            an allocation-failure splat in the log).
  *   vm-cap   KVM_CREATE_VM past max_vms_per_user: ENOSPC.
+ *   sregs    KVM_SET_SREGS refused changes nothing (before: refused for
+ *            its PDPTEs after every other register was written).
+ *   exit-info struct vmxlab_exit_info past struct kvm_run (before: at
+ *            2048, inside kvm_run's sync-regs union).
+ *   run-ioctls KVM_RUN while another thread calls KVM_GET_REGS waits for
+ *            the vCPU, as on KVM (before: EBUSY).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -181,4 +187,157 @@ void test_vm_cap(int sys, int cap)
 	}
 	for (i = 0; i < n; i++)
 		close(fds[i]);
+}
+
+/* Flat 32-bit protected mode with the given CR3: PAE paging, no IA-32e. */
+static void pae_sregs(struct kvm_sregs *s, uint64_t cr3)
+{
+	struct kvm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = 0x08, .type = 0xb,
+		.present = 1, .db = 1, .s = 1, .g = 1,
+	};
+	struct kvm_segment data = code;
+
+	data.selector = 0x10;
+	data.type = 0x3;
+	s->cs = code;
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->cr0 = 0x80000011;	/* PG, ET, PE */
+	s->cr4 = 0x20;		/* PAE */
+	s->efer = 0;
+	s->cr3 = cr3;
+}
+
+/*
+ * KVM_SET_SREGS is all or nothing: refused (vmxlab reads the PDPTEs of
+ * PAE paging from guest memory, "Loading Page-Directory-Pointer-Table
+ * Entries") with a CR3 outside guest memory, it changes nothing.  KVM
+ * takes such a CR3 (its PDPTE load fails silently): vmxlab only.
+ */
+void test_sregs_atomic(int sys)
+{
+	struct kvm_sregs before, s, after;
+	struct vm vm;
+	struct vcpu v;
+	int e;
+
+	if (!vm_with_vcpu(sys, &vm, &v, guest_touch, sizeof(guest_touch), "sregs-atomic-setup"))
+		return;
+	if (ioctl(v.fd, KVM_GET_SREGS, &before)) {
+		report(0, "sregs-atomic-get", "KVM_GET_SREGS: %s", errname(errno));
+		goto out;
+	}
+	s = before;
+	pae_sregs(&s, 0x80000000);	/* no slot there */
+	check("sregs-pae-cr3-outside-memory-einval", v.fd, KVM_SET_SREGS, &s, EINVAL,
+	      VMXLAB_ONLY);
+	e = ioctl(v.fd, KVM_GET_SREGS, &after) ? errno : 0;
+	if (!kvm_mode)
+		report(!e && !memcmp(&before, &after, sizeof(after)), "sregs-unchanged-after-einval",
+		       "%s; CR0 %#llx -> %#llx, CS base %#llx -> %#llx, CS selector %#x -> %#x",
+		       errname(e), (unsigned long long)before.cr0, (unsigned long long)after.cr0,
+		       (unsigned long long)before.cs.base, (unsigned long long)after.cs.base,
+		       before.cs.selector, after.cs.selector);
+	pae_sregs(&s, 0x2000);		/* the same, in slot 0: taken */
+	check("sregs-pae-cr3-in-memory-ok", v.fd, KVM_SET_SREGS, &s, OK, OK);
+out:
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
+/*
+ * The run area: vmxlab's exit information lies past struct kvm_run (its
+ * sync-regs union ends at 2352 bytes), inside the first page, with its
+ * magic; vmxlab only.
+ */
+void test_exit_info_offset(int sys)
+{
+	const struct vmxlab_exit_info *info;
+	struct vm vm;
+	struct vcpu v;
+
+	if (kvm_mode)
+		return;
+	report(VMXLAB_EXIT_INFO_OFFSET >= sizeof(struct kvm_run) &&
+	       VMXLAB_EXIT_INFO_OFFSET + sizeof(*info) <= 4096, "exit-info-past-kvm-run",
+	       "VMXLAB_EXIT_INFO_OFFSET %d, struct kvm_run %zu bytes, exit info %zu bytes: "
+	       "want the exit info past kvm_run, within the first page",
+	       VMXLAB_EXIT_INFO_OFFSET, sizeof(struct kvm_run), sizeof(*info));
+	if (!vm_with_vcpu(sys, &vm, &v, guest_touch, sizeof(guest_touch), "exit-info-setup"))
+		return;
+	info = (const void *)((const char *)v.run + VMXLAB_EXIT_INFO_OFFSET);
+	report(info->magic == VMXLAB_EXIT_INFO_MAGIC, "exit-info-magic",
+	       "magic %#x at offset %d; want %#x", info->magic, VMXLAB_EXIT_INFO_OFFSET,
+	       VMXLAB_EXIT_INFO_MAGIC);
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
+struct poller {
+	int fd;
+	volatile int stop;
+	long calls, fails;
+	int err;
+};
+
+static void *poll_regs(void *arg)
+{
+	struct poller *p = arg;
+	struct kvm_regs regs;
+
+	while (!p->stop) {
+		if (ioctl(p->fd, KVM_GET_REGS, &regs)) {
+			p->fails++;
+			p->err = errno;
+		}
+		p->calls++;
+	}
+	return NULL;
+}
+
+/*
+ * Another thread's vCPU ioctls while KVM_RUN is called over and over:
+ * KVM_RUN waits for the vCPU's mutex, as on KVM, never EBUSY.
+ */
+void test_run_with_ioctls(int sys)
+{
+	struct poller p = { 0 };
+	pthread_t thread;
+	struct vm vm;
+	struct vcpu v;
+	long runs = 0, busy = 0, other = 0;
+	int last = 0;
+	double end;
+
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "run-ioctls-setup"))
+		return;
+	p.fd = v.fd;
+	if (pthread_create(&thread, NULL, poll_regs, &p)) {
+		report(0, "run-ioctls-thread", "%s", strerror(errno));
+		goto out;
+	}
+	end = now() + 2;
+	while (now() < end) {
+		if (ioctl(v.fd, KVM_RUN, 0)) {
+			last = errno;
+			if (errno == EBUSY)
+				busy++;
+			else
+				other++;
+		} else if (v.run->exit_reason != KVM_EXIT_IO) {
+			other++;
+		}
+		runs++;
+	}
+	p.stop = 1;
+	pthread_join(thread, NULL);
+	printf("NOTE: %ld KVM_RUNs, %ld KVM_GET_REGS from another thread\n", runs, p.calls);
+	report(!busy && !other, "run-waits-for-other-ioctls", "%ld of %ld KVM_RUNs failed with "
+	       "EBUSY, %ld otherwise (last %s) while another thread called KVM_GET_REGS; want none",
+	       busy, runs, other, errname(last));
+	report(!p.fails && p.calls > 0, "other-ioctls-wait-for-run", "%ld of %ld KVM_GET_REGS "
+	       "failed (%s)", p.fails, p.calls, errname(p.err));
+out:
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
 }

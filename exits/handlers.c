@@ -128,6 +128,11 @@ static int handle_vmcall(struct vmxlab_vcpu *vcpu)
 
 	if ((u32)gpr[GPR_RAX] != VMXLAB_HC_MAGIC)
 		return inject_ud(vcpu);
+	/* The CPL is SS.DPL (SDM Vol. 3C, "Checks on Guest Segment Registers"). */
+	if (vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & VMX_SEG_AR_DPL_MASK) {
+		gpr[GPR_RAX] = VMXLAB_HC_EPERM;
+		return vcpu_skip_instruction(vcpu);
+	}
 	switch ((u32)gpr[GPR_RBX]) {
 	case VMXLAB_HC_VERSION:
 		answer = VMXLAB_API_VERSION;

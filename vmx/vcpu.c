@@ -384,9 +384,12 @@ static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
 
 	if (arg)
 		return -EINVAL;
-	/* One KVM_RUN at a time: a second caller is told so, not queued. */
-	if (!mutex_trylock(&vcpu->mutex))
-		return -EBUSY;
+	/*
+	 * One ioctl of the vCPU at a time: KVM_RUN waits for another
+	 * thread's, as on KVM; only a fatal signal ends the wait.
+	 */
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
 	ret = vcpu_run(vcpu);
 	mutex_unlock(&vcpu->mutex);
 	return ret;
@@ -529,6 +532,9 @@ static int vcpu_alloc_parts(struct vmxlab_vcpu *vcpu)
 		if (!vcpu->run_pages[i])
 			return -ENOMEM;
 	}
+	/* The exit information past struct kvm_run, in the same page. */
+	BUILD_BUG_ON(VMXLAB_EXIT_INFO_OFFSET < sizeof(struct kvm_run) ||
+		     VMXLAB_EXIT_INFO_OFFSET + sizeof(struct vmxlab_exit_info) > PAGE_SIZE);
 	vcpu->run = page_address(vcpu->run_pages[0]);
 	vcpu->info = (void *)vcpu->run + VMXLAB_EXIT_INFO_OFFSET;
 	vcpu->info->magic = VMXLAB_EXIT_INFO_MAGIC;

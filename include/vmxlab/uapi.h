@@ -149,13 +149,14 @@ struct vmxlab_cpu_state {
 
 /*
  * The vCPU's mmap'd area (KVM_GET_VCPU_MMAP_SIZE bytes, offset 0):
- *   page 0  struct kvm_run, as KVM lays it out; and, past it at
- *           VMXLAB_EXIT_INFO_OFFSET, struct vmxlab_exit_info;
+ *   page 0  struct kvm_run, as KVM lays it out (2352 bytes, its
+ *           sync-regs union up to 2351); and, past it at
+ *           VMXLAB_EXIT_INFO_OFFSET, struct vmxlab_exit_info (768 bytes);
  *   page 1  the data of port I/O (kvm_run.io.data_offset points here).
  * A KVM client never looks past struct kvm_run; vmxlab's tool does.
  */
 #define VMXLAB_RUN_PAGES		2
-#define VMXLAB_EXIT_INFO_OFFSET		2048
+#define VMXLAB_EXIT_INFO_OFFSET		3072
 #define VMXLAB_EXIT_INFO_MAGIC		0x6c786d76	/* "vmxl" */
 #define VMXLAB_MAX_EXIT_REASONS		80
 
@@ -373,13 +374,16 @@ struct vmxlab_cycles_read {
  *   out: RAX = the answer, or VMXLAB_HC_ERROR for an unknown function or
  *        argument; RIP past the VMCALL; other registers unchanged.
  * A VMCALL without the magic in EAX raises #UD, as VMX instructions do in
- * vmxlab guests.  Counts are this vCPU's and include the VMCALL asking;
+ * vmxlab guests.  From guest CPL > 0 every function answers
+ * VMXLAB_HC_EPERM (-KVM_EPERM, as KVM answers hypercalls from guest user
+ * mode): the counts and host TSC timings are for the guest's kernel.  Counts are this vCPU's and include the VMCALL asking;
  * exit timing (VMXLAB_GET_EXIT_CYCLES) does not include it yet, as its
  * time runs until the next entry.  The timing functions answer
  * VMXLAB_HC_ERROR while timing was never turned on for the vCPU.
  */
 #define VMXLAB_HC_MAGIC			0x766d786c	/* "vmxl" */
 #define VMXLAB_HC_ERROR			(~0ULL)
+#define VMXLAB_HC_EPERM			((__u64)-1)	/* -KVM_EPERM (-EPERM): CPL > 0 */
 #define VMXLAB_HC_VERSION		0	/* RAX = VMXLAB_API_VERSION */
 #define VMXLAB_HC_EXIT_COUNT		1	/* ECX = basic exit reason: RAX = VM exits with it */
 #define VMXLAB_HC_ENTRIES		2	/* RAX = VM entries so far */

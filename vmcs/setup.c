@@ -267,24 +267,35 @@ void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu)
  * VM entry when EPT is on (SDM Vol. 3C, "Loading Page-Directory-Pointer-
  * Table Entries"); load them from guest memory as MOV to CR3 would.
  */
-int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu)
+int vmcs_read_pdptes(struct vmxlab_vcpu *vcpu, unsigned long cr3, u64 pdpte[4])
+{
+	return vm_read_guest(vcpu->vm, cr3 & 0xffffffe0, pdpte, 4 * sizeof(*pdpte));
+}
+
+void vmcs_write_pdptes(const u64 pdpte[4])
 {
 	static const u32 fields[4] = {
 		VMCS_GUEST_PDPTE0, VMCS_GUEST_PDPTE1,
 		VMCS_GUEST_PDPTE2, VMCS_GUEST_PDPTE3,
 	};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		vmcs_write64(fields[i], pdpte[i]);
+}
+
+int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu)
+{
 	u64 pdpte[4];
-	int i, err;
+	int err;
 
 	if (!(vcpu->cr0 & X86_CR0_PG) || !(vcpu->cr4 & X86_CR4_PAE) ||
 	    vcpu->long_mode)
 		return 0;
-	err = vm_read_guest(vcpu->vm, vmcs_readl(VMCS_GUEST_CR3) & 0xffffffe0,
-			    pdpte, sizeof(pdpte));
+	err = vmcs_read_pdptes(vcpu, vmcs_readl(VMCS_GUEST_CR3), pdpte);
 	if (err)
 		return err;
-	for (i = 0; i < 4; i++)
-		vmcs_write64(fields[i], pdpte[i]);
+	vmcs_write_pdptes(pdpte);
 	return 0;
 }
 

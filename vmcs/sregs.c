@@ -215,12 +215,20 @@ int vmcs_check_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
 	return 0;
 }
 
+/*
+ * All or nothing: what can still fail (the PDPTEs of PAE paging, read
+ * from guest memory) is read before anything is written.
+ */
 int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct kvm_sregs *s = (struct kvm_sregs *)sregs;
-	u64 cr0;
+	bool pae = (sregs->cr0 & X86_CR0_PG) && (sregs->cr4 & X86_CR4_PAE) &&
+		   !(sregs->efer & EFER_LMA);
+	u64 cr0, pdpte[4];
 	int seg;
 
+	if (pae && vmcs_read_pdptes(vcpu, sregs->cr3, pdpte))
+		return -EINVAL;
 	for (seg = 0; seg < NR_SEGS; seg++) {
 		const struct kvm_segment *k = sregs_segment(s, seg);
 
@@ -240,5 +248,7 @@ int vmcs_set_sregs(struct vmxlab_vcpu *vcpu, const struct kvm_sregs *sregs)
 	vcpu->apic_base = sregs->apic_base;
 	vcpu_cpuid_update(vcpu);	/* CR4 and the APIC enable bit may have changed */
 	vcpu_flush_guest_tlb(vcpu);
-	return vmcs_load_pdptes(vcpu) ? -EINVAL : 0;
+	if (pae)
+		vmcs_write_pdptes(pdpte);
+	return 0;
 }

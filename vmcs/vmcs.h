@@ -41,6 +41,9 @@ void vmcs_setup_exit(void);
 void vmcs_init_vcpu(struct vmxlab_vcpu *vcpu);
 void vmcs_set_host_per_cpu(void);
 int vmcs_load_pdptes(struct vmxlab_vcpu *vcpu);
+/* The four PDPTEs at @cr3 in guest memory (0 or -errno), and into the VMCS. */
+int vmcs_read_pdptes(struct vmxlab_vcpu *vcpu, unsigned long cr3, u64 pdpte[4]);
+void vmcs_write_pdptes(const u64 pdpte[4]);
 void vmcs_set_efer(struct vmxlab_vcpu *vcpu, u64 efer);
 u64 vmcs_cr0_hw_bits(u64 cr0);
 u64 vmcs_cr4_hw_bits(u64 cr4);

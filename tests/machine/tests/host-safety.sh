@@ -10,6 +10,7 @@
 #  - exit-info: struct vmxlab_exit_info lies past struct kvm_run.
 #  - run-ioctls: KVM_RUN waits for another thread's vCPU ioctl (no EBUSY).
 #  - hypercall-cpl3: a hypercall from guest CPL 3 answers -KVM_EPERM.
+#  - file-slot: a slot over a writable shared file mapping is refused.
 #  - fsbase: KVM_RUN keeps the calling thread's FS selector and base and
 #    its GS base, with a busy thread on the same CPU forcing reschedules
 #    inside KVM_RUN (preempt=full when the kernel can switch to it).
@@ -64,6 +65,10 @@ prog_subs huge-slot api-bad --only=huge-slot
 prog_subs sregs api-bad --only=sregs
 prog_subs exit-info api-bad --only=exit-info
 prog_subs run-ioctls api-bad --only=run-ioctls
+# file-slot: ramfs tracks dirty pages (page_mkwrite), as disk file systems do.
+{ mkdir -p /mnt/ramfs && mount -t ramfs ramfs /mnt/ramfs; } || fail "cannot mount ramfs"
+prog_subs file-slot api-bad --only=file-slot:/mnt/ramfs/guest-memory
+umount /mnt/ramfs
 
 # hypercall-cpl3: the guest puts the answer to function 0 (the version) in EBX.
 timeout 30 vmxlab run --trace --mode protected /guests/hypercall-user.bin > /tmp/hc.out 2> /tmp/hc.err

@@ -106,5 +106,6 @@ void test_vm_cap(int sys, int cap);
 void test_sregs_atomic(int sys);
 void test_exit_info_offset(int sys);
 void test_run_with_ioctls(int sys);
+void test_file_slots(int sys, const char *path);
 
 #endif /* VMXLAB_API_BAD_H */

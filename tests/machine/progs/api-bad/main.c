@@ -4,8 +4,8 @@
  * KVM API of /dev/vmxlab, one `PASS name` / `FAIL name: what happened, what
  * was expected` line per assertion; exits 1 if any failed.  N: rounds of
  * the leak loop (20).  --only: just one group of safety.c (fpu, huge-slot,
- * memlock:LIMIT_KIB, vm-cap:N, sregs, exit-info, run-ioctls), for
- * host-safety.sh.
+ * memlock:LIMIT_KIB, vm-cap:N, sregs, exit-info, run-ioctls, file-slot:PATH),
+ * for host-safety.sh.
  *
  * What a user would see go wrong if these failed: a buggy or hostile client
  * crashes or hangs the host, leaks memory or leaves VMX on for good
@@ -142,6 +142,8 @@ static int run_only(int sys, const char *only)
 		test_exit_info_offset(sys);
 	else if (!strcmp(only, "run-ioctls"))
 		test_run_with_ioctls(sys);
+	else if (!strncmp(only, "file-slot:", 10))
+		test_file_slots(sys, arg + 1);
 	else
 		return 2;
 	return failures ? 1 : 0;

@@ -22,9 +22,14 @@
  *            2048, inside kvm_run's sync-regs union).
  *   run-ioctls KVM_RUN while another thread calls KVM_GET_REGS waits for
  *            the vCPU, as on KVM (before: EBUSY).
+ *   file-slot:PATH a writable MAP_SHARED file mapping (PATH on a file
+ *            system with dirty tracking) refused with EOPNOTSUPP (before:
+ *            pinned long-term for writing; the kernel refuses that from
+ *            6.5 on, guest writes could be lost).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,4 +345,62 @@ void test_run_with_ioctls(int sys)
 out:
 	vcpu_destroy(&v);
 	vm_destroy(&vm);
+}
+
+/* A slot over @size bytes mapped from @fd with @flags (MAP_SHARED/PRIVATE): the errno. */
+static int file_slot(int vm, int fd, int flags, uint32_t slot_flags)
+{
+	void *p = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE, flags, fd, 0);
+	int e;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	e = set_region(vm, 1, slot_flags, 1ull << 32, GUEST_MEM, (uintptr_t)p);
+	if (!e)
+		set_region(vm, 1, slot_flags, 1ull << 32, 0, (uintptr_t)p);	/* delete */
+	munmap(p, GUEST_MEM);
+	return e;
+}
+
+/*
+ * Slots over files (@path on a file system that tracks dirty pages for
+ * writeback: ramfs does, through page_mkwrite): a writable shared mapping
+ * is refused with EOPNOTSUPP, since a long-term pin for writing bypasses
+ * that tracking (the kernel refuses such pins from 6.5 on); a private
+ * mapping, a read-only slot, and shmem (a memfd) are taken.  vmxlab only
+ * (KVM does not pin long-term).
+ */
+void test_file_slots(int sys, const char *path)
+{
+	int vm, fd, mfd, e;
+
+	if (kvm_mode)
+		return;
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	mfd = memfd_create("guest", 0);
+	if (vm < 0 || fd < 0 || mfd < 0 || ftruncate(fd, GUEST_MEM) || ftruncate(mfd, GUEST_MEM)) {
+		report(0, "file-slot-setup", "VM, %s or memfd: %s", path, strerror(errno));
+		goto out;
+	}
+	e = file_slot(vm, fd, MAP_SHARED, 0);
+	report(e == EOPNOTSUPP, "file-slot-shared-writable-eopnotsupp",
+	       "a slot over a writable MAP_SHARED mapping of %s: %s; want EOPNOTSUPP", path,
+	       e < 0 ? strerror(-e) : errname(e));
+	e = file_slot(vm, fd, MAP_SHARED, KVM_MEM_READONLY);
+	report(e == 0, "file-slot-shared-readonly-ok", "a read-only slot over it: %s",
+	       e < 0 ? strerror(-e) : errname(e));
+	e = file_slot(vm, fd, MAP_PRIVATE, 0);
+	report(e == 0, "file-slot-private-ok", "a slot over a MAP_PRIVATE mapping of it: %s",
+	       e < 0 ? strerror(-e) : errname(e));
+	e = file_slot(vm, mfd, MAP_SHARED, 0);
+	report(e == 0, "file-slot-shmem-shared-ok", "a slot over a MAP_SHARED memfd: %s",
+	       e < 0 ? strerror(-e) : errname(e));
+out:
+	if (vm >= 0)
+		close(vm);
+	if (fd >= 0)
+		close(fd);
+	if (mfd >= 0)
+		close(mfd);
 }

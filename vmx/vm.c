@@ -9,6 +9,7 @@
  * and EPT maps each page lazily, on the guest's first touch (ept/ept_vm.c).
  */
 #include <linux/anon_inodes.h>
+#include <linux/backing-dev.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -100,24 +101,53 @@ int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int 
 }
 
 /* Every page of [start, start + size) lies in some VMA of the VM's mm. */
-static bool user_range_mapped(struct mm_struct *mm, unsigned long start,
-			      unsigned long size)
+/*
+ * Whether writes through a long-term pin of @vma's pages would bypass the
+ * dirty tracking of its file: a shared writable mapping of a file whose
+ * file system is told of writes (page_mkwrite, pfn_mkwrite) or writes
+ * pages back.  Such pins lose guest writes or upset writeback; the kernel
+ * refuses them from 6.5 on (FOLL_LONGTERM, "vma_needs_dirty_tracking"),
+ * and vmxlab refuses such slots on every kernel.  Shmem (memfd, tmpfs)
+ * and anonymous memory are fine.
+ */
+static bool vma_needs_dirty_tracking_pin(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = vma->vm_ops;
+
+	if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		return false;
+	if (ops && (ops->page_mkwrite || ops->pfn_mkwrite))
+		return true;
+	return vma->vm_file && mapping_can_writeback(vma->vm_file->f_mapping);
+}
+
+/*
+ * The user range of a slot: every page mapped (-EFAULT), and for a slot
+ * the guest may write, no file mapping that needs dirty tracking
+ * (-EOPNOTSUPP).
+ */
+static int check_user_range(struct mm_struct *mm, unsigned long start,
+			    unsigned long size, bool writable)
 {
 	unsigned long end = start + size;
 	struct vm_area_struct *vma;
-	bool mapped = true;
+	int err = 0;
 
 	mmap_read_lock(mm);
 	while (start < end) {
 		vma = find_vma(mm, start);
 		if (!vma || vma->vm_start > start) {
-			mapped = false;
+			err = -EFAULT;
+			break;
+		}
+		if (writable && vma_needs_dirty_tracking_pin(vma)) {
+			err = -EOPNOTSUPP;
 			break;
 		}
 		start = vma->vm_end;
 	}
 	mmap_read_unlock(mm);
-	return mapped;
+	return err;
 }
 
 static int check_region(const struct kvm_userspace_memory_region *r)
@@ -166,14 +196,16 @@ static int delete_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 static int add_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot,
 		    const struct kvm_userspace_memory_region *r)
 {
-	int i;
+	int i, err;
 
 	for (i = 0; i < VMXLAB_MAX_SLOTS; i++)
 		if (vm->slots[i].used &&
 		    regions_overlap(&vm->slots[i], r->guest_phys_addr, r->memory_size))
 			return -EEXIST;
-	if (!user_range_mapped(vm->mm, r->userspace_addr, r->memory_size))
-		return -EFAULT;
+	err = check_user_range(vm->mm, r->userspace_addr, r->memory_size,
+			       !(r->flags & KVM_MEM_READONLY));
+	if (err)
+		return err;
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
 	if (vm_slot_alloc_chunks(slot))

@@ -139,6 +139,9 @@ static void vcpu_load_on(struct vmxlab_vcpu *vcpu, int cpu)
 	if (vcpu->cpu == cpu) {
 		if (this_cpu_read(current_vmcs) != vcpu->vmcs)
 			vmptrld_here(vcpu);
+		/* A shared VPID (vmx/vpid.c) last used here by another vCPU. */
+		if (unlikely(vmxlab_vpid_claim(vcpu->vpid, vcpu)))
+			vcpu_flush_guest_tlb(vcpu);
 		return;
 	}
 	vcpu_vmclear(vcpu);
@@ -151,6 +154,7 @@ static void vcpu_load_on(struct vmxlab_vcpu *vcpu, int cpu)
 	vmptrld_here(vcpu);
 	vmcs_set_host_per_cpu();
 	vm_invept_here(vcpu->vm);
+	vmxlab_vpid_claim(vcpu->vpid, vcpu);
 	vcpu_flush_guest_tlb(vcpu);
 }
 

@@ -484,8 +484,10 @@ static void vcpu_free(struct vmxlab_vcpu *vcpu)
 	if (vcpu->guest_fpu.fpstate)
 		fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	vmcs_free_region(vcpu->vmcs);
-	if (vcpu->vpid)
+	if (vcpu->vpid) {
 		vmxlab_vpid_free(vcpu->vpid);
+		vmxlab_vpid_forget(vcpu);
+	}
 	kvfree(vcpu->cpuid);
 	vcpu_exit_ring_free(vcpu);
 	vcpu_cycles_free(vcpu);
@@ -525,7 +527,7 @@ static const struct file_operations vcpu_fops = {
 
 static int vcpu_alloc_parts(struct vmxlab_vcpu *vcpu)
 {
-	int i, vpid;
+	int i;
 
 	for (i = 0; i < VMXLAB_RUN_PAGES; i++) {
 		vcpu->run_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -548,10 +550,7 @@ static int vcpu_alloc_parts(struct vmxlab_vcpu *vcpu)
 	vcpu->vmcs_pa = virt_to_phys(vcpu->vmcs);
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
 		return -ENOMEM;
-	vpid = vmxlab_vpid_alloc();
-	if (vpid < 0)
-		return vpid;
-	vcpu->vpid = vpid;
+	vcpu->vpid = vmxlab_vpid_alloc();
 	return 0;
 }
 

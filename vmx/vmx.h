@@ -82,7 +82,9 @@ void vmxlab_debugfs_add_vcpu(struct vmxlab_vcpu *vcpu);
 void vmxlab_debugfs_remove(struct dentry *dentry);
 
 /* vmx/vpid.c */
-int vmxlab_vpid_alloc(void);
+u16 vmxlab_vpid_alloc(void);
 void vmxlab_vpid_free(u16 vpid);
+bool vmxlab_vpid_claim(u16 vpid, const void *owner);
+void vmxlab_vpid_forget(const void *owner);
 
 #endif /* VMXLAB_VMX_H */

@@ -89,7 +89,7 @@ int vcpu_cycles_set(struct vmxlab_vcpu *vcpu, bool on)
 		return 0;
 	}
 	if (!vcpu->cycles) {
-		cycles = vzalloc(CYCLES_SIZE);
+		cycles = __vmalloc(CYCLES_SIZE, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!cycles)
 			return -ENOMEM;
 		/* debugfs readers see the pointer only once the zeroes are there. */

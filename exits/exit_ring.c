@@ -44,7 +44,9 @@ int vcpu_exit_ring_set(struct vmxlab_vcpu *vcpu, bool on)
 		return 0;
 	}
 	if (!vcpu->exit_ring) {
-		vcpu->exit_ring = vcalloc(RING_SIZE, sizeof(*vcpu->exit_ring));
+		/* Charged to the VMM's memory cgroup, as the vCPU is. */
+		vcpu->exit_ring = __vmalloc(array_size(RING_SIZE, sizeof(*vcpu->exit_ring)),
+					    GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!vcpu->exit_ring)
 			return -ENOMEM;
 	}

@@ -15,12 +15,13 @@
 #include "vmcs/vmcs.h"
 #include "vmx/vmx.h"
 
-void *vmcs_alloc_region(int cpu)
+/* @gfp: GFP_KERNEL_ACCOUNT for a vCPU's VMCS, charged to its creator's memory cgroup. */
+void *vmcs_alloc_region(int cpu, gfp_t gfp)
 {
 	struct page *page;
 	u32 *revision;
 
-	page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	page = alloc_pages_node(cpu_to_node(cpu), gfp | __GFP_ZERO, 0);
 	if (!page)
 		return NULL;
 	revision = page_address(page);

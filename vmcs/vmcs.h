@@ -19,7 +19,7 @@ struct vmxlab_vcpu;
 struct vmxlab_vmcs_field;
 
 /* vmcs/region.c: VMXON and VMCS regions (SDM Vol. 3C, "VMXON Region"). */
-void *vmcs_alloc_region(int cpu);
+void *vmcs_alloc_region(int cpu, gfp_t gfp);
 void vmcs_free_region(void *region);
 
 /*

@@ -544,7 +544,7 @@ static int vcpu_alloc_parts(struct vmxlab_vcpu *vcpu)
 	vcpu->cpuid = kvzalloc(sizeof(*vcpu->cpuid), GFP_KERNEL_ACCOUNT);
 	if (!vcpu->cpuid)
 		return -ENOMEM;
-	vcpu->vmcs = vmcs_alloc_region(raw_smp_processor_id());
+	vcpu->vmcs = vmcs_alloc_region(raw_smp_processor_id(), GFP_KERNEL_ACCOUNT);
 	if (!vcpu->vmcs)
 		return -ENOMEM;
 	vcpu->vmcs_pa = virt_to_phys(vcpu->vmcs);

@@ -163,7 +163,7 @@ static int alloc_region(int cpu)
 	struct vmxlab_cpu *vc = per_cpu_ptr(&vmxlab_cpu, cpu);
 
 	if (!vc->vmxon_region)
-		vc->vmxon_region = vmcs_alloc_region(cpu);
+		vc->vmxon_region = vmcs_alloc_region(cpu, GFP_KERNEL);
 	return vc->vmxon_region ? 0 : -ENOMEM;
 }
 

@@ -5,7 +5,9 @@
  * `hold`.
  *   VMXLAB_GET_CAPS       the struct vmxlab_caps in $FAKE_VMXLAB_CAPS
  *   VMXLAB_GET_CPU_STATE  cpu0 in VMX root with no current VMCS, cpu1
- *                         offline, cpu2 in VMX root with a current VMCS,
+ *                         offline, cpu2 in VMX root with a current VMCS
+ *                         (hidden, as from a caller without
+ *                         CAP_SYS_ADMIN, when $FAKE_VMXLAB_HIDE is set),
  *                         EINVAL from cpu3 on
  *   VMXLAB_VMX_ENABLE     fails as $FAKE_VMXLAB_ENABLE says ("ebusy",
  *                         "eio") or succeeds
@@ -60,6 +62,10 @@ static int get_cpu_state(struct vmxlab_cpu_state *st)
 		st->flags = root;
 		st->cr4 = 0x3726e0;
 		st->current_vmcs = 0x12345000;
+		if (getenv("FAKE_VMXLAB_HIDE")) {
+			st->flags |= VMXLAB_CPU_VMCS_HIDDEN;
+			st->current_vmcs = 0;
+		}
 		return 0;
 	default:
 		return fake_fail(EINVAL);

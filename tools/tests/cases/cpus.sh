@@ -17,6 +17,13 @@ test_fake_cpus() {
 		'len(d["cpus"]) == 3' 'd["cpus"][0]["current_vmcs"] is None' \
 		'd["cpus"][1]["online"] is False' \
 		'd["cpus"][2]["current_vmcs"] == "0x0000000012345000"'
+	# Without CAP_SYS_ADMIN the device hides the VMCS's physical address.
+	FAKE_VMXLAB_HIDE=1 run_fake fake-cpus-hidden cpus --device /fake/vmxlab
+	expect_line fake/cpus-vmcs-hidden "$OUT/fake-cpus-hidden.out" \
+		"cpu2: online vmxon=yes cr4.vmxe=1 vmx-root=yes current-vmcs=hidden (needs CAP_SYS_ADMIN)"
+	FAKE_VMXLAB_HIDE=1 run_fake fake-cpus-hidden-json cpus --json --device /fake/vmxlab
+	expect_python fake/cpus-vmcs-hidden-json "$OUT/fake-cpus-hidden-json.out" \
+		'd["cpus"][2]["current_vmcs"] == "hidden: needs CAP_SYS_ADMIN"'
 }
 
 run_cases() {

@@ -11,6 +11,7 @@
 #  - run-ioctls: KVM_RUN waits for another thread's vCPU ioctl (no EBUSY).
 #  - hypercall-cpl3: a hypercall from guest CPL 3 answers -KVM_EPERM.
 #  - file-slot: a slot over a writable shared file mapping is refused.
+#  - cr0-reserved: a guest's reserved CR0 bit (31:0) reads back 0.
 #  - fsbase: KVM_RUN keeps the calling thread's FS selector and base and
 #    its GS base, with a busy thread on the same CPU forcing reschedules
 #    inside KVM_RUN (preempt=full when the kernel can switch to it).
@@ -78,6 +79,17 @@ if [ "$rc" -eq 0 ] && grep -q '^regs: .* rbx=0xffffffff[ ,]' /tmp/hc.err; then
 	sub PASS hypercall-cpl3-eperm
 else
 	sub FAIL hypercall-cpl3-eperm "status $rc, want 0 and EBX -1 (-KVM_EPERM): $(grep -E '^(regs|vmxlab):' /tmp/hc.err | tr '\n' '|')"
+fi
+
+# cr0-reserved: a reserved CR0 bit written by the guest reads back 0.
+timeout 30 vmxlab run --trace /guests/cr0-reserved.bin > /tmp/cr0.out 2> /tmp/cr0.err
+rc=$?
+grep '^regs:' /tmp/cr0.err
+if [ "$rc" -eq 0 ] && grep -q '^regs: .* rbx=0x0[ ,]' /tmp/cr0.err &&
+		grep -q '^regs: .* rcx=0x0[ ,]' /tmp/cr0.err; then
+	sub PASS cr0-reserved-reads-0
+else
+	sub FAIL cr0-reserved-reads-0 "status $rc, want 0, EBX 0 (bit 6 reads 0), ECX 0: $(grep -E '^(regs|vmxlab):' /tmp/cr0.err | tr '\n' '|')"
 fi
 
 # fsbase: full preemption makes a reschedule inside KVM_RUN likelier.

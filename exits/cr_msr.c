@@ -72,6 +72,7 @@ int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0)
 	cr0 |= X86_CR0_ET;
 	if (cr0 >> 32)
 		return -EINVAL;
+	cr0 &= VMX_CR0_DEFINED;		/* reserved bits of 31:0 stay 0, as on KVM */
 	if ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE))
 		return -EINVAL;
 	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))

@@ -182,6 +182,8 @@
 #define VMX_CR0_PE			BIT_ULL(0)
 #define VMX_CR0_NE			BIT_ULL(5)
 #define VMX_CR0_PG			BIT_ULL(31)
+/* CR0's defined bits: PE MP EM TS ET NE (5:0), WP (16), AM (18), NW CD PG (31:29). */
+#define VMX_CR0_DEFINED			0xe005003fULL
 #define VMX_CR4_VMXE			BIT_ULL(13)
 
 /*

@@ -3,7 +3,7 @@
  * A VM's EPT, filled lazily from its memory slots.
  *
  * The table logic is ept/ept_table.c; here are the kernel parts: table
- * pages, the pinning of guest pages (pin_user_pages_fast, FOLL_LONGTERM,
+ * pages, the pinning of guest pages (pin_user_pages, FOLL_LONGTERM,
  * since a page mapped in EPT must not move while the guest may touch
  * it), and INVEPT.  A slot's pages are unpinned only after INVEPT on
  * every CPU, so no CPU can still reach a page through a cached
@@ -11,6 +11,7 @@
  * Cached Information": INVEPT single-context, "Guidelines for Use of the
  * INVEPT Instruction").
  */
+#include <linux/backing-dev.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -18,6 +19,7 @@
 #include <vmxlab/caps.h>
 #include <vmxlab/vmx_arch.h>
 #include "ept/ept_vm.h"
+#include "vmx/compat.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
@@ -136,6 +138,27 @@ static bool gpa_to_uaddr(struct vmxlab_vm *vm, u64 gpa, unsigned long *uaddr,
 	return true;
 }
 
+/*
+ * Whether writes through a long-term pin of @vma's pages would bypass the
+ * dirty tracking of its file: a shared writable mapping of a file whose
+ * file system is told of writes (page_mkwrite, pfn_mkwrite) or writes
+ * pages back.  Such pins lose guest writes or upset writeback; the kernel
+ * refuses them from 6.5 on (FOLL_LONGTERM, "vma_needs_dirty_tracking"),
+ * and vmxlab refuses them on every kernel: such slots (vmx/vm.c), and
+ * such a mapping put under a slot later (vm_ept_fault()).  Shmem (memfd,
+ * tmpfs) and anonymous memory are fine.
+ */
+bool vm_vma_needs_dirty_tracking(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *ops = vma->vm_ops;
+
+	if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		return false;
+	if (ops && (ops->page_mkwrite || ops->pfn_mkwrite))
+		return true;
+	return vma->vm_file && mapping_can_writeback(vma->vm_file->f_mapping);
+}
+
 /* Under vm->lock: map @page at @gpa if the slot still backs it with @uaddr. */
 static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 			   bool readonly, struct page *page)
@@ -175,13 +198,39 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 }
 
 /*
+ * Pin the user page at @uaddr, for writing unless @readonly.  The VMA is
+ * checked under the same mmap lock as the pin: the mapping under a slot
+ * may have been replaced since the slot was made.  The VMM's own thread
+ * (vm->mm is current->mm).
+ */
+static int pin_slot_page(struct mm_struct *mm, unsigned long uaddr, bool readonly,
+			 struct page **page)
+{
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, uaddr);
+	if (!vma)
+		err = -EFAULT;
+	else if (!readonly && vm_vma_needs_dirty_tracking(vma))
+		err = -EOPNOTSUPP;
+	else if (vmxlab_pin_user_pages(uaddr, 1, FOLL_LONGTERM |
+				       (readonly ? 0 : FOLL_WRITE), page) != 1)
+		err = -EFAULT;
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/*
  * An EPT violation at @gpa: map the slot page behind it, pinning its
  * user page; read, write and execute, or read and execute for a
  * read-only slot.  Returns 0 when the guest can retry the access, 1 when
  * no slot backs the access (an MMIO exit: unbacked, or a write to a
- * read-only slot), -EFAULT when the user page cannot be pinned, -ENOMEM
- * when one more pinned page would pass the VMM's RLIMIT_MEMLOCK, or
- * another -errno.
+ * read-only slot), -EFAULT when the user page cannot be pinned,
+ * -EOPNOTSUPP when the guest may write it and it is a file's page that
+ * needs dirty tracking, -ENOMEM when one more pinned page would pass the
+ * VMM's RLIMIT_MEMLOCK, or another -errno.
  *
  * A pinned page can be neither swapped nor moved: like mlock()ed memory
  * (and as VFIO does) it counts in the VMM's locked_vm (VmLck), against
@@ -202,10 +251,10 @@ int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write)
 	err = account_locked_vm(vm->mm, 1, true);
 	if (err)
 		return err;
-	if (pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM | (readonly ? 0 : FOLL_WRITE),
-				&page) != 1) {
+	err = pin_slot_page(vm->mm, uaddr, readonly, &page);
+	if (err) {
 		account_locked_vm(vm->mm, 1, false);
-		return -EFAULT;
+		return err;
 	}
 	mutex_lock(&vm->lock);
 	err = map_pinned_page(vm, gpa, uaddr, readonly, page);

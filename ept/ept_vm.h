@@ -18,6 +18,8 @@ struct vmxlab_memslot;
 int vm_ept_init(struct vmxlab_vm *vm);
 void vm_ept_destroy(struct vmxlab_vm *vm);
 int vm_ept_fault(struct vmxlab_vm *vm, u64 gpa, bool write);
+struct vm_area_struct;
+bool vm_vma_needs_dirty_tracking(struct vm_area_struct *vma);
 void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot);
 int vm_slot_alloc_chunks(struct vmxlab_memslot *slot);
 void vm_slot_free_chunks(struct vmxlab_memslot *slot);

@@ -58,6 +58,20 @@
 #endif
 
 /*
+ * pin_user_pages() lost its vmas argument in 6.5; Kbuild probes whether
+ * this kernel's still has it.
+ */
+#include <linux/mm.h>
+
+#ifdef VMXLAB_HAVE_GUP_VMAS
+#define vmxlab_pin_user_pages(start, nr, flags, pages) \
+	pin_user_pages(start, nr, flags, pages, NULL)
+#else
+#define vmxlab_pin_user_pages(start, nr, flags, pages) \
+	pin_user_pages(start, nr, flags, pages)
+#endif
+
+/*
  * The MXCSR bits this CPU implements, which the kernel found with FXSAVE
  * at boot (MXCSR_MASK, 0xffbf when it reads 0: SDM Vol. 1, "Guidelines for
  * Writing to the MXCSR Register").  6.1 and 6.12 export it (GPL) but

@@ -9,7 +9,6 @@
  * and EPT maps each page lazily, on the guest's first touch (ept/ept_vm.c).
  */
 #include <linux/anon_inodes.h>
-#include <linux/backing-dev.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -102,26 +101,6 @@ int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int 
 
 /* Every page of [start, start + size) lies in some VMA of the VM's mm. */
 /*
- * Whether writes through a long-term pin of @vma's pages would bypass the
- * dirty tracking of its file: a shared writable mapping of a file whose
- * file system is told of writes (page_mkwrite, pfn_mkwrite) or writes
- * pages back.  Such pins lose guest writes or upset writeback; the kernel
- * refuses them from 6.5 on (FOLL_LONGTERM, "vma_needs_dirty_tracking"),
- * and vmxlab refuses such slots on every kernel.  Shmem (memfd, tmpfs)
- * and anonymous memory are fine.
- */
-static bool vma_needs_dirty_tracking_pin(struct vm_area_struct *vma)
-{
-	const struct vm_operations_struct *ops = vma->vm_ops;
-
-	if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
-		return false;
-	if (ops && (ops->page_mkwrite || ops->pfn_mkwrite))
-		return true;
-	return vma->vm_file && mapping_can_writeback(vma->vm_file->f_mapping);
-}
-
-/*
  * The user range of a slot: every page mapped (-EFAULT), and for a slot
  * the guest may write, no file mapping that needs dirty tracking
  * (-EOPNOTSUPP).
@@ -140,7 +119,7 @@ static int check_user_range(struct mm_struct *mm, unsigned long start,
 			err = -EFAULT;
 			break;
 		}
-		if (writable && vma_needs_dirty_tracking_pin(vma)) {
+		if (writable && vm_vma_needs_dirty_tracking(vma)) {
 			err = -EOPNOTSUPP;
 			break;
 		}

@@ -363,6 +363,37 @@ static int file_slot(int vm, int fd, int flags, uint32_t slot_flags)
 }
 
 /*
+ * The file mapped MAP_SHARED over slot 0's memory after the slot was
+ * made, the guest's code in it: KVM_RUN fails with EOPNOTSUPP at the
+ * first pin, and nothing of the file is pinned.
+ */
+static void file_remapped_under_slot(int sys, int fd)
+{
+	struct vm vm;
+	struct vcpu v;
+	void *p;
+	long ret;
+	int e;
+
+	if (!vm_with_vcpu(sys, &vm, &v, guest_touch, sizeof(guest_touch), "file-remap-setup"))
+		return;
+	p = mmap(vm.mem, GUEST_MEM, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		report(0, "file-remap-mmap", "%s", strerror(errno));
+	} else {
+		memcpy(vm.mem + GUEST_ENTRY, guest_touch, sizeof(guest_touch));
+		alarm_in(5);
+		e = ioctl_errno(v.fd, KVM_RUN, NULL, &ret);
+		alarm_in(0);
+		report(e == EOPNOTSUPP, "file-remapped-under-slot-eopnotsupp",
+		       "KVM_RUN over a writable MAP_SHARED file mapped under the slot later: "
+		       "%s, exit_reason %u; want EOPNOTSUPP", errname(e), v.run->exit_reason);
+	}
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
+/*
  * Slots over files (@path on a file system that tracks dirty pages for
  * writeback: ramfs does, through page_mkwrite): a writable shared mapping
  * is refused with EOPNOTSUPP, since a long-term pin for writing bypasses
@@ -396,6 +427,7 @@ void test_file_slots(int sys, const char *path)
 	e = file_slot(vm, mfd, MAP_SHARED, 0);
 	report(e == 0, "file-slot-shmem-shared-ok", "a slot over a MAP_SHARED memfd: %s",
 	       e < 0 ? strerror(-e) : errname(e));
+	file_remapped_under_slot(sys, fd);
 out:
 	if (vm >= 0)
 		close(vm);

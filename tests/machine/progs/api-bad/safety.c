@@ -55,6 +55,11 @@ static long vmlck_kib(void)
 	return kib;
 }
 
+/*
+ * vmxlab only: KVM is not asked, since whether its KVM_SET_FPU checks
+ * MXCSR was not confirmed here, and a KVM_RUN after an unchecked one
+ * would print the very host WARNING this test guards against.
+ */
 void test_fpu_mxcsr(int sys)
 {
 	struct kvm_fpu fpu;
@@ -63,6 +68,8 @@ void test_fpu_mxcsr(int sys)
 	long ret;
 	int e;
 
+	if (kvm_mode)
+		return;
 	if (!vm_with_vcpu(sys, &vm, &v, guest_touch, sizeof(guest_touch), "fpu-setup"))
 		return;
 	memset(&fpu, 0, sizeof(fpu));

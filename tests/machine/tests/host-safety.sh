@@ -20,7 +20,8 @@
 #    pointers and VMXLAB_GET_CPU_STATE the current VMCS's address; the
 #    tool says "hidden: needs CAP_SYS_ADMIN"; root still sees them.
 #  - memlock: pinned guest pages are charged to the user's RLIMIT_MEMLOCK.
-#  - vm-cap: max_vms_per_user (a module parameter, in modinfo).
+#  - vm-cap, vcpu-cap: max_vms_per_user, max_vcpus_per_user (module
+#    parameters, described by modinfo).
 # If this fails, a device user can print a host WARNING (a panic with
 # panic_on_warn), read host kernel addresses, pin memory past its limits,
 # or a VMM thread loses its TLS or gets a guest-chosen GS base.
@@ -165,7 +166,9 @@ for p in max_vms_per_user max_vcpus_per_user; do
 	else sub FAIL "modinfo-$p" "modinfo shows no description of $p: $(modinfo -F parm /vmxlab.ko)"; fi
 done
 rmmod vmxlab
-out=$(insmod /vmxlab.ko max_vms_per_user=3 2>&1) || fail "insmod max_vms_per_user=3: $out"
+out=$(insmod /vmxlab.ko max_vms_per_user=3 max_vcpus_per_user=3 2>&1) ||
+	fail "insmod max_vms_per_user=3 max_vcpus_per_user=3: $out"
 prog_subs vm-cap api-bad --only=vm-cap:3
+prog_subs vcpu-cap api-bad --only=vcpu-cap:3
 
 [ "$failed" -eq 0 ] || fail "see the sub-results"

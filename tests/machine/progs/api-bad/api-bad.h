@@ -103,6 +103,7 @@ void test_fpu_mxcsr(int sys);
 void test_memlock(int sys, long limit_kib);
 void test_huge_slot(int sys);
 void test_vm_cap(int sys, int cap);
+void test_vcpu_cap(int sys, int cap);
 void test_sregs_atomic(int sys);
 void test_exit_info_offset(int sys);
 void test_run_with_ioctls(int sys);

@@ -4,7 +4,7 @@
  * KVM API of /dev/vmxlab, one `PASS name` / `FAIL name: what happened, what
  * was expected` line per assertion; exits 1 if any failed.  N: rounds of
  * the leak loop (20).  --only: just one group of safety.c (fpu, huge-slot,
- * memlock:LIMIT_KIB, vm-cap:N, sregs, exit-info, run-ioctls, file-slot:PATH),
+ * memlock:LIMIT_KIB, vm-cap:N, vcpu-cap:N, sregs, exit-info, run-ioctls, file-slot:PATH),
  * for host-safety.sh.
  *
  * What a user would see go wrong if these failed: a buggy or hostile client
@@ -136,6 +136,8 @@ static int run_only(int sys, const char *only)
 		test_memlock(sys, n);
 	else if (!strncmp(only, "vm-cap:", 7))
 		test_vm_cap(sys, n);
+	else if (!strncmp(only, "vcpu-cap:", 9))
+		test_vcpu_cap(sys, n);
 	else if (!strcmp(only, "sregs"))
 		test_sregs_atomic(sys);
 	else if (!strcmp(only, "exit-info"))

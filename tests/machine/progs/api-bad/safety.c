@@ -16,6 +16,7 @@
  *            (before: its 256 MiB table was allocated, or failed with
  *            an allocation-failure splat in the log).
  *   vm-cap   KVM_CREATE_VM past max_vms_per_user: ENOSPC.
+ *   vcpu-cap KVM_CREATE_VCPU past max_vcpus_per_user (over two VMs): ENOSPC.
  *   sregs    KVM_SET_SREGS refused changes nothing (before: refused for
  *            its PDPTEs after every other register was written).
  *   exit-info struct vmxlab_exit_info past struct kvm_run (before: at
@@ -442,4 +443,38 @@ out:
 		close(fd);
 	if (mfd >= 0)
 		close(mfd);
+}
+
+/* KVM_CREATE_VCPU past @cap vCPUs of this user, over two VMs: ENOSPC. */
+void test_vcpu_cap(int sys, int cap)
+{
+	int vm[2], fds[16], n = 0, e, i;
+
+	if (cap < 1 || cap > 8) {
+		report(0, "vcpu-cap-arg", "cap %d: want 1..8", cap);
+		return;
+	}
+	vm[0] = ioctl(sys, KVM_CREATE_VM, 0);
+	vm[1] = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm[0] < 0 || vm[1] < 0) {
+		report(0, "vcpu-cap-vms", "KVM_CREATE_VM: %s", errname(errno));
+		goto out;
+	}
+	for (i = 0; i < cap; i++) {
+		fds[n] = ioctl(vm[i & 1], KVM_CREATE_VCPU, i / 2);
+		if (fds[n] < 0)
+			break;
+		n++;
+	}
+	report(n == cap, "vcpu-cap-up-to-cap", "%d vCPUs created over two VMs, want %d: %s",
+	       n, cap, errname(errno));
+	e = ioctl_errno(vm[cap & 1], KVM_CREATE_VCPU, (void *)(long)(cap / 2), NULL);
+	report(e == ENOSPC, "vcpu-cap-past-cap-enospc", "vCPU %d of a user capped at %d: %s; "
+	       "want ENOSPC", cap + 1, cap, errname(e));
+out:
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	for (i = 0; i < 2; i++)
+		if (vm[i] >= 0)
+			close(vm[i]);
 }

@@ -4,8 +4,8 @@
  * taken without #GP, and the bit reads back 0, as on KVM (SDM Vol. 3A,
  * "CR0": only bits 63:32 fault; vmxlab, like KVM, keeps the reserved bits
  * of 31:0 clear).  Real mode; ends with HLT, EBX = CR0 bit 6 as read back
- * (0), ECX = the other bits changed (0).  vmxlab only, so it has no
- * manifest: tests/machine/tests/host-safety.sh judges the registers.
+ * (0), ECX = the other bits changed (0): its manifest, on both devices;
+ * tests/machine/tests/host-safety.sh runs it too.
  */
 	.code16
 	.text

@@ -99,7 +99,6 @@ int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int 
 	return vm_access_guest(vm, gpa, (void *)buf, len, true);
 }
 
-/* Every page of [start, start + size) lies in some VMA of the VM's mm. */
 /*
  * The user range of a slot: every page mapped (-EFAULT), and for a slot
  * the guest may write, no file mapping that needs dirty tracking

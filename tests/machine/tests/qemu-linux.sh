@@ -76,7 +76,7 @@ run() {
 	elif [ "$rc" -eq 125 ]; then
 		why="could not put /dev/vmxlab at /dev/kvm in a private mount namespace"
 	elif [ "$rc" -ne 0 ]; then
-		why="QEMU exit status $rc: $(grep -v 'deprecated' "/tmp/$name.err" | head -n 1)"
+		why="QEMU exit status $rc: $(grep -v -e 'warning: ' "/tmp/$name.err" | head -n 1)"
 	elif ! cmp -s /tmp/qemu-linux.expected "/tmp/$name.guest"; then
 		why="the guest's lines are not the expected ones: $(diff /tmp/qemu-linux.expected "/tmp/$name.guest" | grep '^[-+][^-+]' | head -n 2 | tr '\n' ' ')"
 	fi

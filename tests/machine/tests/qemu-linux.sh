@@ -51,8 +51,8 @@ show_failure() {
 		tail -n 8 "/tmp/$name.err" | sed 's/^/qemu stderr: /'
 		tr -d '\r' < "/tmp/$name.out" | grep -v '^$' | tail -n 8 | sed 's/^/guest console: /'
 		klog_new | tail -n 10 | sed 's/^/kernel: /'
-		[ "$name" != vmxlab ] || [ ! -s /tmp/vmxlab.trace ] ||
-			grep 'vmxlab_' /tmp/vmxlab.trace | tail -n 6 | sed 's/^ *//; s/^/trace: /'
+		[ "$name" = kvm-reference ] || [ ! -r "$T/trace" ] ||
+			grep 'vmxlab_' "$T/trace" | tail -n 6 | sed 's/^ *//; s/^/trace: /'
 	} | while IFS= read -r line; do note "$name: $line"; done
 }
 
@@ -109,7 +109,6 @@ trace_vmxlab_on() {
 trace_vmxlab_off() {
 	[ -d "$T/events/vmxlab" ] || return 0
 	echo 0 > "$T/events/vmxlab/enable"
-	cat "$T/trace" > /tmp/vmxlab.trace
 }
 
 failed=0

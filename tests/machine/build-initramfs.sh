@@ -10,7 +10,9 @@
 # built), Debian's kvm modules for ABI under /kvm, the static programs of
 # progs/, the test guests of tests/guests (built by `make -C tests/guests`,
 # if built, with their CPUID tables) under /guests, the tests under /tests and /etc/vmxlab.conf
-# saying which to run.
+# saying which to run.  Debian's QEMU and a Linux guest for it
+# (build-nested-initramfs.sh, about 27 MB compressed) only when a selected
+# test says `# needs: qemu`: the rest of the suite boots without them.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -147,6 +149,16 @@ CONF
 	chmod +x "$root/init" "$root"/tests/* 2>/dev/null || true
 }
 
+install_qemu_if_needed() {
+	local root=$1 t
+	for t in $TESTS; do
+		if grep -q '^# needs: .*\<qemu\>' "$HERE/tests/$t.sh"; then
+			"$HERE/build-nested-initramfs.sh" --abi "$ABI" --kernel-tree "$KTREE" --root "$root"
+			return
+		fi
+	done
+}
+
 main() {
 	parse_args "$@"
 	local work="$OUT.d"
@@ -159,6 +171,7 @@ main() {
 	install_vmxlab "$root"
 	install_guests "$root"
 	install_tests "$root"
+	install_qemu_if_needed "$root"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$OUT"
 	rm -rf "$work"
 }

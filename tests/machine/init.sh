@@ -80,10 +80,10 @@ show_notes() {
 
 # A test's own verdict: the last `FAIL-REASON: ...` line it printed.
 reason_of() {
-	local rc="$1" log="$2" reason
+	local rc="$1" log="$2" limit="$3" reason
 	reason=$(grep '^FAIL-REASON: ' "$log" | tail -n 1 | sed 's/^FAIL-REASON: //')
 	[ -n "$reason" ] || reason="exit status $rc; last output: $(tail -n 1 "$log")"
-	[ "$rc" -ne 137 ] || reason="timed out after ${TEST_TIMEOUT}s (killed)"
+	[ "$rc" -ne 137 ] || reason="timed out after ${limit}s (killed)"
 	echo "$reason"
 }
 
@@ -105,16 +105,18 @@ cleanup_modules() {
 	return 0
 }
 
+# A test that needs longer than TEST_TIMEOUT says so: `# timeout: SECONDS`.
 run_test() {
-	local name="$1" log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why
+	local name="$1" log="$OUT/$1.log" sub="$OUT/$1.sub" taint_before rc why limit
 	taint_before=$(cat /proc/sys/kernel/tainted)
+	limit=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "/tests/$name.sh")
 	kmsg "VMXLAB-START $SUITE/$name"
-	SUBRESULTS=$sub timeout -s KILL "$TEST_TIMEOUT" sh "/tests/$name.sh" > "$log" 2>&1
+	SUBRESULTS=$sub timeout -s KILL "${limit:-$TEST_TIMEOUT}" sh "/tests/$name.sh" > "$log" 2>&1
 	rc=$?
 	cleanup_modules		# before the guard: unloading is part of the test
 	# The guard's finding (if any) wins: it is the more serious failure.
 	why=$(guard "$name" "$taint_before")
-	[ -n "$why" ] || [ "$rc" -eq 0 ] || why=$(reason_of "$rc" "$log")
+	[ -n "$why" ] || [ "$rc" -eq 0 ] || why=$(reason_of "$rc" "$log" "${limit:-$TEST_TIMEOUT}")
 	show_notes "$name" "$log"
 	report_subresults "$name" "$sub"
 	if [ -n "$why" ]; then

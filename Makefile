@@ -43,7 +43,7 @@ BUILD := build
 all: module tool
 
 help:
-	@sed -n '3,20p' Makefile
+	@sed -n '3,21p' Makefile
 
 module:
 	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \

@@ -5,7 +5,8 @@
 # the kernel) and loop.bin (`jmp .`: only timer-driven exits) as root,
 # and loop.bin again as a member of kvm.  ps must show each VM with its
 # process, command, one vCPU running on a CPU of this machine, one slot,
-# pinned and EPT pages, and exits growing; top a CPUID rate above zero
+# pinned and EPT pages, and exits growing (none while its VMM is stopped,
+# its vCPU then in user space); top a CPUID rate above zero
 # for the CPUID guest; the member, who runs guests but cannot read
 # debugfs, a message that says so; and both an empty view once the VMs
 # are gone.
@@ -104,6 +105,20 @@ rc=$?
 cat /tmp/member-ps
 { [ "$rc" -eq 3 ] && grep -q "debugfs, which is root's" /tmp/member-ps; } ||
 	fail "a kvm member's vmxlab ps: exit $rc, want 3 and the reason: $(cat /tmp/member-ps)"
+
+# A stopped VMM: its vCPU leaves KVM_RUN for the stop (a signal), so it
+# is in user space and its VM takes no exits.
+kill -STOP "$loop_pid"
+sleep 1
+stopped1=$(vmxlab ps 2>&1 | grep "^vm-$loop_pid-")
+sleep 1
+stopped2=$(vmxlab ps 2>&1 | grep "^vm-$loop_pid-")
+kill -CONT "$loop_pid"
+echo "$stopped2"
+echo "$stopped2" | grep -Eq ' 0:[0-9]+/user$' ||
+	fail "the stopped VMM's vCPU is not shown in user space: '$stopped2'"
+[ "$(echo "$stopped1" | awk '{ print $8 }')" = "$(echo "$stopped2" | awk '{ print $8 }')" ] ||
+	fail "a stopped VMM's VM took exits: '$stopped1' then '$stopped2'"
 
 # shellcheck disable=SC2086 # a list of pids
 kill -INT $guests 2> /dev/null

@@ -30,8 +30,11 @@
  * The counters are the exit dispatcher's (vmx/run.c, one add per exit in
  * the vCPU's own run area); this file only sums them, at read time.  Each
  * is a 64-bit value written by one CPU, read without stopping the vCPU: a
- * reader sees a recent count.  vm->lock keeps the vCPUs from going while
- * they are summed (vcpu_destroy() clears vm->vcpus[] under it).
+ * reader sees a recent count.  The run area is mapped into the owner's
+ * process, so the owner can write its own VM's counts (and only those):
+ * readers treat them as numbers to show, never as sizes or indices.
+ * vm->lock keeps the vCPUs from going while they are summed
+ * (vcpu_destroy() clears vm->vcpus[] under it).
  */
 #include <linux/debugfs.h>
 #include <linux/sched.h>

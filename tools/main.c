@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "vmstatus.h"
 #include "vmxlab.h"
 
 struct command {
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "hold", cmd_hold, "keep VMX on while a command runs (or until a signal)" },
 	{ "run", cmd_run, "run a guest (real, protected, paged or long mode) through KVM's API" },
 	{ "stat", cmd_stat, "show the exit statistics of the VMs vmxlab runs now" },
+	{ "ps", cmd_ps, "list the VMs vmxlab runs now: owner, vCPUs, memory, exits" },
+	{ "top", cmd_top, "show the VMs' exits per second by reason, refreshed" },
 };
 
 void error_msg(const char *fmt, ...)

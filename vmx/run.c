@@ -150,6 +150,7 @@ static void vcpu_load_on(struct vmxlab_vcpu *vcpu, int cpu)
 	local_irq_disable();
 	list_add(&vcpu->loaded_link, this_cpu_ptr(&loaded_vcpus));
 	vcpu->cpu = cpu;
+	WRITE_ONCE(vcpu->last_cpu, cpu);	/* for vmxlab ps */
 	local_irq_enable();
 	vmptrld_here(vcpu);
 	vmcs_set_host_per_cpu();
@@ -488,6 +489,7 @@ long vcpu_run(struct vmxlab_vcpu *vcpu)
 	long ret;
 
 	vcpu_load(vcpu);
+	WRITE_ONCE(vcpu->run_state, VCPU_STATE_RUNNING);	/* for vmxlab ps */
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	vcpu->host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ?
 			  xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
@@ -504,6 +506,8 @@ long vcpu_run(struct vmxlab_vcpu *vcpu)
 	ret = run_loop(vcpu);
 out:
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	WRITE_ONCE(vcpu->run_state, !ret && vcpu->run->exit_reason == KVM_EXIT_HLT ?
+		   VCPU_STATE_HALTED : VCPU_STATE_USER);	/* for vmxlab ps */
 	vcpu_put(vcpu);
 	return ret;
 }

@@ -565,6 +565,7 @@ static struct vmxlab_vcpu *vcpu_alloc(struct vmxlab_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->cpu = -1;
+	vcpu->last_cpu = -1;
 	INIT_LIST_HEAD(&vcpu->loaded_link);
 	mutex_init(&vcpu->mutex);
 	err = vcpu_alloc_parts(vcpu);

@@ -23,6 +23,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <asm/fpu/api.h>
@@ -110,6 +111,16 @@ struct vmxlab_vm {
 	struct dentry *debugfs;	/* vmxlab/vm-<pid>-<n>/ */
 	unsigned long pinned_pages;
 	struct ept_watch_set watch;	/* EPT watches (ept/ept_watch_vm.c), under lock */
+	/* Who created the VM, for `vmxlab ps` (vmx/stats.c). */
+	pid_t owner_pid;
+	char owner_comm[TASK_COMM_LEN];
+};
+
+/* Where a vCPU is, for `vmxlab ps` (vmx/stats.c); set once per KVM_RUN. */
+enum vcpu_run_state {
+	VCPU_STATE_USER,	/* outside KVM_RUN: its thread is in user space */
+	VCPU_STATE_RUNNING,	/* inside KVM_RUN */
+	VCPU_STATE_HALTED,	/* its last KVM_RUN returned KVM_EXIT_HLT */
 };
 
 /*
@@ -221,6 +232,9 @@ struct vmxlab_vcpu {
 	bool controls_written;
 	bool controls_tried;
 	struct vcpu_watch watch;
+	/* For `vmxlab ps`: set per KVM_RUN and per VMCS load, not per exit. */
+	enum vcpu_run_state run_state;
+	int last_cpu;		/* where the VMCS was last loaded; -1: never */
 };
 
 static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)

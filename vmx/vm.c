@@ -305,6 +305,7 @@ int vmxlab_create_vm(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vmxlab_debugfs_add_vm(vm);
+	vmxlab_stats_add_vm(vm);
 	fd = anon_inode_getfd("vmxlab-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		vmxlab_vm_put(vm);	/* drops VMX too */

@@ -81,6 +81,9 @@ void vmxlab_debugfs_add_vm(struct vmxlab_vm *vm);
 void vmxlab_debugfs_add_vcpu(struct vmxlab_vcpu *vcpu);
 void vmxlab_debugfs_remove(struct dentry *dentry);
 
+/* vmx/stats.c: the per-VM view of `vmxlab ps` and `vmxlab top` */
+void vmxlab_stats_add_vm(struct vmxlab_vm *vm);
+
 /* vmx/vpid.c */
 u16 vmxlab_vpid_alloc(void);
 void vmxlab_vpid_free(u16 vpid);

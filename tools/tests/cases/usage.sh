@@ -24,7 +24,7 @@ test_usage() {
 	expect_exit usage/unknown-command-exit 2 unknown
 	expect_line usage/unknown-command-message "$OUT/unknown.err" "vmxlab: unknown command 'frobnicate'"
 	expect_match usage/unknown-command-usage "$OUT/unknown.err" '^Usage: vmxlab'
-	for cmd in info cpus hold run stat; do
+	for cmd in info cpus hold run stat ps top; do
 		run "help-$cmd" "$cmd" --help
 		expect_exit "usage/$cmd-help-exit" 0 "help-$cmd"
 		expect_match "usage/$cmd-help-text" "$OUT/help-$cmd.out" "^Usage: vmxlab $cmd"

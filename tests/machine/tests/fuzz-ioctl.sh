@@ -1,0 +1,73 @@
+#!/bin/sh
+# machines: bochs-6.1 bochs-6.12
+# The ioctl fuzzer (progs/fuzz-ioctl.c): random sequences of every system,
+# VM and vCPU ioctl with random and boundary arguments, from three threads,
+# with forks, odd close orders, munmap of slot memory while vCPUs run and
+# random-byte guests.  Then vmxlab must unload, and free memory and slab
+# must be where they were before the module was loaded.
+# If this fails, a buggy or hostile user of /dev/vmxlab can crash, hang or
+# leak the host (the runner's kernel-log guard catches oops, WARN and
+# lockups); the FAIL line names the seed that reproduces it:
+#   fuzz-ioctl --seed S --calls N --threads T
+#
+# The seed changes every boot.  A longer run or a given seed, in one boot:
+#   tests/machine/boot.sh --kernel 6.1 --tests none --shell-cmd \
+#     'insmod /vmxlab.ko && fuzz-ioctl --calls 1000000 --seconds 3000 --seed S'
+#
+# Memory, as in load-cycles.sh: free = MemFree + the per-CPU page lists,
+# after drop_caches; a short warm-up run first fills the caches vmxlab and
+# the kernel keep on purpose.  Tolerances: see FREE_TOLERANCE_KB below.
+. /lib/vmxlab-test.sh
+
+CALLS=30000
+THREADS=3
+FREE_TOLERANCE_KB=512
+SLAB_TOLERANCE_KB=256
+
+meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+
+free_kb() {
+	local pcp
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+	echo $(( $(meminfo MemFree) + pcp ))
+}
+
+settle() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+}
+
+unload() {
+	local out
+	out=$(rmmod vmxlab 2>&1) || fail "rmmod vmxlab after $1 failed: $out"
+}
+
+# Warm-up: fixed seed, few calls; its failures count too.
+load_vmxlab
+fuzz-ioctl --seed 1 --calls 600 --threads "$THREADS" --seconds 60 | tee -a "$SUBRESULTS" |
+	grep -v '^PASS' || true
+grep -q '^FAIL' "$SUBRESULTS" && fail "the warm-up run failed: $(grep -m1 '^FAIL' "$SUBRESULTS")"
+unload "the warm-up run"
+settle
+free0=$(free_kb)
+slab0=$(meminfo Slab)
+
+load_vmxlab
+start=$(date +%s)
+fuzz-ioctl --calls "$CALLS" --threads "$THREADS" --seconds 140 > /tmp/fuzz.out 2>&1
+rc=$?
+grep -E '^(NOTE|FAIL)' /tmp/fuzz.out
+grep -E '^(PASS|FAIL) ' /tmp/fuzz.out >> "$SUBRESULTS"
+note "fuzz-ioctl: $(( $(date +%s) - start )) s emulated for $CALLS calls"
+[ "$rc" -eq 0 ] || fail "fuzz-ioctl exited $rc: $(grep -m1 '^FAIL' /tmp/fuzz.out)"
+
+unload "the fuzzer"
+settle
+free1=$(free_kb)
+slab1=$(meminfo Slab)
+note "after fuzzing and rmmod: free $(( free1 - free0 )) kB, slab $(( slab1 - slab0 )) kB"
+[ $(( free0 - free1 )) -le $FREE_TOLERANCE_KB ] ||
+	fail "free memory dropped by $(( free0 - free1 )) kB after fuzzing and rmmod (tolerance $FREE_TOLERANCE_KB)"
+[ $(( slab1 - slab0 )) -le $SLAB_TOLERANCE_KB ] ||
+	fail "slab grew by $(( slab1 - slab0 )) kB after fuzzing and rmmod (tolerance $SLAB_TOLERANCE_KB)"

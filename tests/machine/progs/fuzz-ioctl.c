@@ -49,7 +49,7 @@
 #define MAX_MEMS	12
 #define MAX_THREADS	16
 #define ARGBUF_SIZE	(4 * PAGE)
-#define RUN_SLICE_NS	20000000L	/* 20 ms: a random guest's time per KVM_RUN */
+#define RUN_SLICE_NS	2000000L	/* 2 ms: a random guest's time per KVM_RUN */
 
 enum kind { K_FREE, K_SYS, K_VM, K_VCPU };
 
@@ -147,21 +147,24 @@ static uint64_t interesting(struct thread *t)
 
 /* ---- the shared pool of open files ---- */
 
-static void pool_add(int fd, enum kind kind)
+/* Into a free place, or in place of a random one (closed: one more odd order). */
+static void pool_add(struct thread *t, int fd, enum kind kind)
 {
-	int i;
+	int i, old = -1;
 
 	pthread_mutex_lock(&pool_lock);
 	for (i = 0; i < MAX_OBJS; i++)
-		if (objs[i].kind == K_FREE) {
-			objs[i].fd = fd;
-			objs[i].kind = kind;
-			fd = -1;
+		if (objs[i].kind == K_FREE)
 			break;
-		}
+	if (i == MAX_OBJS) {
+		i = below(t, MAX_OBJS);
+		old = objs[i].fd;
+	}
+	objs[i].fd = fd;
+	objs[i].kind = kind;
 	pthread_mutex_unlock(&pool_lock);
-	if (fd >= 0)
-		close(fd);	/* pool full: a close at once is one more odd order */
+	if (old >= 0)
+		close(old);
 }
 
 /*
@@ -335,9 +338,12 @@ static unsigned long make_arg(struct thread *t, unsigned int cmd, enum ptr_class
 struct cmd {
 	unsigned int nr;
 	const char *name;
+	enum kind fd;	/* the fd it is for; K_FREE: none */
 };
 
-#define C(x) { x, #x }
+#define C(x) { x, #x, K_SYS }
+#define V(x) { x, #x, K_VM }
+#define U(x) { x, #x, K_VCPU }
 static const struct cmd cmds[] = {
 	/* system fd */
 	C(KVM_GET_API_VERSION), C(KVM_CREATE_VM), C(KVM_GET_MSR_INDEX_LIST),
@@ -346,25 +352,26 @@ static const struct cmd cmds[] = {
 	C(VMXLAB_GET_CAPS), C(VMXLAB_VMX_ENABLE), C(VMXLAB_VMX_DISABLE),
 	C(VMXLAB_GET_CPU_STATE),
 	/* VM fd */
-	C(KVM_SET_USER_MEMORY_REGION), C(KVM_CREATE_VCPU), C(KVM_SET_TSS_ADDR),
-	C(KVM_SET_IDENTITY_MAP_ADDR), C(VMXLAB_SET_EPT_WATCH), C(KVM_ENABLE_CAP),
-	C(KVM_CREATE_IRQCHIP), C(KVM_IRQ_LINE), C(KVM_GET_DIRTY_LOG), C(KVM_GET_CLOCK),
-	C(KVM_IRQFD), C(KVM_IOEVENTFD),
+	V(KVM_SET_USER_MEMORY_REGION), V(KVM_CREATE_VCPU), V(KVM_SET_TSS_ADDR),
+	V(KVM_SET_IDENTITY_MAP_ADDR), V(VMXLAB_SET_EPT_WATCH), V(KVM_ENABLE_CAP),
+	V(KVM_CREATE_IRQCHIP), V(KVM_IRQ_LINE), V(KVM_GET_DIRTY_LOG), V(KVM_GET_CLOCK),
+	V(KVM_IRQFD), V(KVM_IOEVENTFD),
 	/* vCPU fd */
-	C(KVM_RUN), C(KVM_GET_REGS), C(KVM_SET_REGS), C(KVM_GET_SREGS), C(KVM_SET_SREGS),
-	C(KVM_GET_FPU), C(KVM_SET_FPU), C(KVM_SET_CPUID2), C(KVM_GET_CPUID2),
-	C(KVM_INTERRUPT), C(KVM_NMI), C(KVM_GET_MSRS), C(KVM_SET_MSRS),
-	C(KVM_GET_VCPU_EVENTS), C(KVM_SET_VCPU_EVENTS), C(KVM_GET_MP_STATE),
-	C(KVM_SET_MP_STATE), C(KVM_GET_DEBUGREGS), C(KVM_SET_DEBUGREGS),
-	C(KVM_SET_SIGNAL_MASK), C(KVM_GET_XSAVE), C(KVM_SET_XSAVE), C(KVM_GET_XCRS),
-	C(KVM_SET_XCRS), C(KVM_TRANSLATE), C(KVM_GET_LAPIC), C(KVM_SET_LAPIC),
-	C(KVM_SET_GUEST_DEBUG),
-	C(VMXLAB_GET_VMCS), C(VMXLAB_SET_TRACE), C(VMXLAB_READ_TRACE),
-	C(VMXLAB_CHECK_ENTRY), C(VMXLAB_SET_VMCS), C(VMXLAB_SET_EXIT_CYCLES),
-	C(VMXLAB_GET_EXIT_CYCLES), C(VMXLAB_WATCH_RESUME),
+	U(KVM_RUN), U(KVM_GET_REGS), U(KVM_SET_REGS), U(KVM_GET_SREGS), U(KVM_SET_SREGS),
+	U(KVM_GET_FPU), U(KVM_SET_FPU), U(KVM_SET_CPUID2), U(KVM_GET_CPUID2),
+	U(KVM_INTERRUPT), U(KVM_NMI), U(KVM_GET_MSRS), U(KVM_SET_MSRS),
+	U(KVM_GET_VCPU_EVENTS), U(KVM_SET_VCPU_EVENTS), U(KVM_GET_MP_STATE),
+	U(KVM_SET_MP_STATE), U(KVM_GET_DEBUGREGS), U(KVM_SET_DEBUGREGS),
+	U(KVM_SET_SIGNAL_MASK), U(KVM_GET_XSAVE), U(KVM_SET_XSAVE), U(KVM_GET_XCRS),
+	U(KVM_SET_XCRS), U(KVM_TRANSLATE), U(KVM_GET_LAPIC), U(KVM_SET_LAPIC),
+	U(KVM_SET_GUEST_DEBUG),
+	U(VMXLAB_GET_VMCS), U(VMXLAB_SET_TRACE), U(VMXLAB_READ_TRACE),
+	U(VMXLAB_CHECK_ENTRY), U(VMXLAB_SET_VMCS), U(VMXLAB_SET_EXIT_CYCLES),
+	U(VMXLAB_GET_EXIT_CYCLES), U(VMXLAB_WATCH_RESUME),
 	/* nobody's: unknown numbers, wrong magic */
-	{ _IO(KVMIO, 0xff), "KVMIO-0xff" }, { _IOWR(VMXLAB_IO, 0x1f, __u64), "VMXLAB-0x1f" },
-	{ _IO('x', 1), "magic-x" }, { 0, "zero" },
+	{ _IO(KVMIO, 0xff), "KVMIO-0xff", K_FREE },
+	{ _IOWR(VMXLAB_IO, 0x1f, __u64), "VMXLAB-0x1f", K_FREE },
+	{ _IO('x', 1), "magic-x", K_FREE }, { 0, "zero", K_FREE },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -475,7 +482,7 @@ static void check_result(struct thread *t, unsigned int cmd, const char *name,
 		t->errs[e]++;
 }
 
-/* A random ioctl on a random pooled fd of any kind (often the wrong one). */
+/* A random ioctl on a pooled fd: mostly of its kind, sometimes of any kind. */
 static void do_random_ioctl(struct thread *t)
 {
 	const struct cmd *c = &cmds[below(t, NCMDS)];
@@ -487,21 +494,23 @@ static void do_random_ioctl(struct thread *t)
 
 	if (c->nr == KVM_RUN)
 		return;	/* do_run() runs guests, with their timer */
-	fd = pool_pick(t, below(t, 4) ? K_FREE : K_VCPU, &kind);
+	fd = pool_pick(t, below(t, 8) ? c->fd : K_FREE, &kind);
 	if (fd < 0)
 		return;
 	arg = make_arg(t, c->nr, &cls);
 	if (cls == P_VALID)
 		shape_arg(t, c->nr, (uint8_t *)arg);
-	if (c->nr == KVM_CREATE_VM || c->nr == KVM_CREATE_VCPU || c->nr == KVM_CHECK_EXTENSION)
+	if (c->nr == KVM_CREATE_VM)
+		arg = below(t, 8) ? 0 : interesting(t);
+	else if (c->nr == KVM_CREATE_VCPU || c->nr == KVM_CHECK_EXTENSION)
 		arg = below(t, 4) ? below(t, 10) : interesting(t);
 	t->op = c->name;
 	e = ioctl_errno(fd, c->nr, (void *)arg, &ret);
 	check_result(t, c->nr, c->name, cls, ret, e);
 	if (ret >= 0 && c->nr == KVM_CREATE_VM)
-		pool_add(ret, K_VM);
+		pool_add(t, ret, K_VM);
 	else if (ret >= 0 && c->nr == KVM_CREATE_VCPU && kind == K_VM)
-		pool_add(ret, K_VCPU);
+		pool_add(t, ret, K_VCPU);
 	else if (ret >= 0 && c->nr == VMXLAB_VMX_ENABLE && below(t, 2))
 		ioctl(fd, VMXLAB_VMX_DISABLE, 0);
 	close(fd);
@@ -513,7 +522,25 @@ static void do_open(struct thread *t)
 
 	t->op = "open";
 	if (fd >= 0)
-		pool_add(fd, K_SYS);
+		pool_add(t, fd, K_SYS);
+}
+
+/* A VM or a vCPU the plain way, so that the pool has some to use. */
+static void do_create(struct thread *t, enum kind on, unsigned int cmd, unsigned long arg,
+		      enum kind made)
+{
+	enum kind kind;
+	long ret;
+	int fd = pool_pick(t, on, &kind), e;
+
+	if (fd < 0)
+		return;
+	t->op = made == K_VM ? "KVM_CREATE_VM" : "KVM_CREATE_VCPU";
+	e = ioctl_errno(fd, cmd, (void *)arg, &ret);
+	check_result(t, cmd, t->op, P_INT, ret, e);
+	if (ret >= 0)
+		pool_add(t, ret, made);
+	close(fd);
 }
 
 /* Point a vCPU at random bytes: real mode, CS base 0, RIP in the first page. */
@@ -617,17 +644,21 @@ static void one_step(struct thread *t)
 {
 	uint32_t r = below(t, 100);
 
-	if (r < 3)
+	if (r < 2)
 		do_open(t);
-	else if (r < 7)
+	else if (r < 5)
 		pool_close_random(t);
-	else if (r < 10)
+	else if (r < 8)
+		do_create(t, K_SYS, KVM_CREATE_VM, 0, K_VM);
+	else if (r < 12)
+		do_create(t, K_VM, KVM_CREATE_VCPU, below(t, 10), K_VCPU);
+	else if (r < 15)
 		mem_map(t);
-	else if (r < 11)
-		mem_unmap(t);
 	else if (r < 16)
+		mem_unmap(t);
+	else if (r < 21)
 		do_run(t);
-	else if (r < 17 && below(t, 8) == 0)
+	else if (r < 22 && below(t, 8) == 0)
 		do_fork(t);
 	else
 		do_random_ioctl(t);

@@ -45,7 +45,8 @@ unload() {
 
 # Warm-up: fixed seed, few calls; its failures count too.
 load_vmxlab
-fuzz-ioctl --seed 1 --calls 600 --threads "$THREADS" --seconds 60 | tee -a "$SUBRESULTS" |
+fuzz-ioctl --seed 1 --calls 600 --threads "$THREADS" --seconds 60 |
+	sed 's/^\(PASS\|FAIL\) fuzz-ioctl/\1 fuzz-ioctl-warmup/' | tee -a "$SUBRESULTS" |
 	grep -v '^PASS' || true
 grep -q '^FAIL' "$SUBRESULTS" && fail "the warm-up run failed: $(grep -m1 '^FAIL' "$SUBRESULTS")"
 unload "the warm-up run"

@@ -4,7 +4,8 @@
  * with Bochs' capability MSRs (tools/tests/bochs-haswell.caps.hex): the
  * state VMXLAB_CHECK_ENTRY and VMXLAB_SET_VMCS judge for a user.
  *
- * Input: MAXPHYADDR and the linear-address width, then, for each field
+ * Input: MAXPHYADDR, the linear-address width, an address and a segment
+ * limit for the shared rules, then, for each field
  * in the order the model first reads it, a byte (bit 7 set: the CPU lacks
  * the field) and its 8-byte value.  Missing bytes read as 0.
  * Invariants besides "no crash, no UB":
@@ -14,7 +15,11 @@
  *  - every failure points into entry_check_table, with its id, section,
  *    rule and area, and failures come in SDM order (controls, host, guest);
  *  - a fixed-bit failure (allowed0 or allowed1 set) breaks its rule:
- *    (~value & allowed0) | (value & ~allowed1) is not 0.
+ *    (~value & allowed0) | (value & ~allowed1) is not 0;
+ *  - the rules shared with KVM_SET_SREGS agree with the SDM's words:
+ *    canonical = bits 63:N-1 all equal, a physical address sets no bit at
+ *    or above MAXPHYADDR (0 or > 52 counting as 52), a limit fits its
+ *    granularity.
  */
 #include <errno.h>
 #include <vmxlab/entry_checks.h>
@@ -108,6 +113,21 @@ static void check_failure(const struct entry_check_failure *f, enum entry_check_
 			    (unsigned long long)f->allowed1);
 }
 
+static void check_shared_rules(const struct entry_check_cpu *cpu, u64 a, u64 limit, bool g)
+{
+	unsigned int w = cpu->linear_bits ? cpu->linear_bits : 48;
+	unsigned int p = cpu->maxphyaddr && cpu->maxphyaddr <= 52 ? cpu->maxphyaddr : 52;
+	u64 top = a >> (w - 1);
+
+	FUZZ_ASSERT(entry_check_canonical(cpu, a) == (top == 0 || top == (~0ULL >> (w - 1))),
+		    "canonical(%#llx) with %u bits", (unsigned long long)a, w);
+	FUZZ_ASSERT(entry_check_phys_ok(cpu, a) == !(a >> p), "phys_ok(%#llx) with %u bits",
+		    (unsigned long long)a, p);
+	FUZZ_ASSERT(entry_check_seg_limit_ok(limit, g) ==
+		    (g ? (limit & 0xfff) == 0xfff : !(limit & 0xfff00000ULL)),
+		    "seg_limit_ok(%#llx, g=%d)", (unsigned long long)limit, g);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vmcs vmcs;
@@ -119,6 +139,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cpu.maxphyaddr = fuzz_take(&in, 1) % 64;
 	cpu.linear_bits = (fuzz_take(&in, 1) & 1) ? 57 : 48;
+	{
+		u64 a = fuzz_take(&in, 8), limit = fuzz_take(&in, 4);
+
+		check_shared_rules(&cpu, a, limit, limit & 1);
+	}
 	memset(&vmcs, 0, sizeof(vmcs));
 	vmcs.in = in;
 

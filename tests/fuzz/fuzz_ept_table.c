@@ -15,7 +15,8 @@
  *  - ept_table_count() is the number of tables allocated and not freed;
  *    after ept_destroy() every table is freed once, and only tables the
  *    builder allocated;
- *  - no entry of the tree is an EPT misconfiguration.
+ *  - no entry of the tree is an EPT misconfiguration;
+ *  - the EPTP names the PML4, write-back, a 4-level walk, A/D as asked.
  */
 #include <errno.h>
 #include <vmxlab/ept.h>
@@ -216,6 +217,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ept_init(&ept, &ops, &pool))
 		return 0;
 	ept_set_caps(&ept, cap);
+	{
+		u64 eptp = ept_pointer(&ept, cap);
+
+		FUZZ_ASSERT((eptp & EPT_ADDR_MASK) == ept.pml4_phys && (eptp & 7) == EPT_MT_WB &&
+			    ((eptp >> EPTP_WALK_SHIFT) & 7) == 3 && !!(eptp & EPTP_AD_ENABLE) == !!cap,
+			    "EPTP %#llx for PML4 %#llx", (unsigned long long)eptp,
+			    (unsigned long long)ept.pml4_phys);
+	}
 	for (i = 0; i < 256 && fuzz_left(&in) >= 18; i++) {
 		one_op(&ept, &model, &in);
 		FUZZ_ASSERT(ept_table_count(&ept) == pool.in_use, "%lu tables counted, %u allocated",

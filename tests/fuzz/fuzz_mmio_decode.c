@@ -6,6 +6,7 @@
  * Input: byte 0 picks the mode (16/32/64-bit), the rest are the fetched
  * instruction bytes (at most 32), then 16 GPRs and a data word.
  * Invariants besides "no crash, no UB":
+ *  - mmio_cpu_mode(): 64-bit with LMA and CS.L, else CS.D picks 32 or 16;
  *  - the result is 0, -EINVAL or -ENODATA;
  *  - on 0: 1 <= length <= 15 and <= the bytes given; size 1/2/4/8; reg a
  *    GPR; AH..BH only with size 1 and reg 0..3; an immediate only on a
@@ -83,6 +84,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gprs[i] = fuzz_take(&in, 8);
 	word = fuzz_take(&in, 8);
 
+	{
+		unsigned int b = size ? data[0] : 0;
+		enum mmio_cpu_mode m = mmio_cpu_mode(b & 8, b & 16, b & 32);
+
+		FUZZ_ASSERT(m == ((b & 8) && (b & 16) ? MMIO_MODE_64 :
+				  (b & 32) ? MMIO_MODE_32 : MMIO_MODE_16), "mode of %#x: %d", b, m);
+	}
 	r = mmio_decode(bytes, avail, mode, &insn);
 	FUZZ_ASSERT(r == 0 || r == -EINVAL || r == -ENODATA, "result %d", r);
 	if (r == -ENODATA)

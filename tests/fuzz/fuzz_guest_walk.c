@@ -42,6 +42,32 @@ static int read_phys(void *ctx, u64 gpa, unsigned int size, u64 *value)
 	return 0;
 }
 
+/*
+ * Random entries point outside the memory almost always, and the walk
+ * stops at its first level.  An entry with bit 11 set (ignored by every
+ * paging mode the walker knows) is aimed inside the memory instead:
+ * address bits 51:15 cleared, for 4- and 8-byte entries alike.
+ */
+static void aim_entries(uint8_t *bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < MEM_SIZE; i += 8) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, bytes + i, 4);
+		memcpy(&hi, bytes + i + 4, 4);
+		if (lo & 0x800) {
+			lo &= ~0xffff8000u;
+			hi &= ~0xfffffu;
+		}
+		if (hi & 0x800)
+			hi &= ~0xffff8000u;
+		memcpy(bytes + i, &lo, 4);
+		memcpy(bytes + i + 4, &hi, 4);
+	}
+}
+
 static uint64_t control_bits(struct fuzz_input *in, uint64_t interesting)
 {
 	uint64_t v = fuzz_take(in, 8);
@@ -75,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(mem.bytes, 0, MEM_SIZE);
 	for (i = 0; left && i < MEM_SIZE; i += left)
 		memcpy(mem.bytes + i, data + in.pos, i + left <= MEM_SIZE ? left : MEM_SIZE - i);
+	aim_entries(mem.bytes);
 	mem.reads = 0;
 
 	r = guest_walk(&st, linear, read_phys, &mem, &gpa);

@@ -63,10 +63,11 @@ rc=$?
 grep -E '^(NOTE|FAIL)' /tmp/fuzz.out
 grep -E '^(PASS|FAIL) ' /tmp/fuzz.out >> "$SUBRESULTS"
 note "fuzz-ioctl: $(( $(date +%s) - start )) s emulated for $CALLS calls"
-# The first kernel complaint with its trace, for whoever reads the serial
-# log (the runner's guard fails the test on it, quoting one line).
-klog_new | grep -E -A 24 -m 1 'WARNING|BUG:|Oops|soft lockup|Call Trace' |
-	sed 's/^/NOTE: klog: /'
+# The kernel's complaints, and the first one's trace, for whoever reads
+# the serial log (the runner's guard fails the test on them, quoting one).
+klog_new > /tmp/fuzz.klog
+grep -E 'WARNING|BUG:|Oops|soft lockup' /tmp/fuzz.klog | sort -u | head -n 5 | sed 's/^/NOTE: klog: /'
+grep -E -A 24 -m 1 'WARNING|BUG:|Oops|soft lockup' /tmp/fuzz.klog | sed 's/^/NOTE: klog: /'
 [ "$rc" -eq 0 ] || fail "fuzz-ioctl exited $rc: $(grep -m1 '^FAIL' /tmp/fuzz.out)"
 
 unload "the fuzzer"

@@ -89,7 +89,7 @@ struct thread {
 	timer_t timer;
 	uint8_t *buf;			/* ARGBUF_SIZE bytes, a guard page after */
 	long errs[600];			/* errno counts */
-	long ok, runs, run_exits, forks;
+	long ok, runs, run_exits, forks, vms, vcpus;
 };
 
 static struct thread threads[MAX_THREADS];
@@ -522,10 +522,13 @@ static void do_random_ioctl(struct thread *t)
 	t->op = c->name;
 	e = ioctl_errno(fd, c->nr, (void *)arg, &ret);
 	check_result(t, c->nr, c->name, cls, ret, e);
-	if (ret >= 0 && c->nr == KVM_CREATE_VM)
+	if (ret >= 0 && c->nr == KVM_CREATE_VM) {
 		pool_add(t, ret, K_VM);
-	else if (ret >= 0 && c->nr == KVM_CREATE_VCPU && kind == K_VM)
+		t->vms++;
+	} else if (ret >= 0 && c->nr == KVM_CREATE_VCPU && kind == K_VM) {
 		pool_add(t, ret, K_VCPU);
+		t->vcpus++;
+	}
 	else if (ret >= 0 && c->nr == VMXLAB_VMX_ENABLE && below(t, 2))
 		ioctl(fd, VMXLAB_VMX_DISABLE, 0);
 	close(fd);
@@ -553,8 +556,10 @@ static void do_create(struct thread *t, enum kind on, unsigned int cmd, unsigned
 	t->op = made == K_VM ? "KVM_CREATE_VM" : "KVM_CREATE_VCPU";
 	e = ioctl_errno(fd, cmd, (void *)arg, &ret);
 	check_result(t, cmd, t->op, P_INT, ret, e);
-	if (ret >= 0)
+	if (ret >= 0) {
 		pool_add(t, ret, made);
+		*(made == K_VM ? &t->vms : &t->vcpus) += 1;
+	}
 	close(fd);
 }
 
@@ -727,7 +732,8 @@ static void usage(void)
 
 static void summary(int nthreads, double dt)
 {
-	long total = 0, ok = 0, runs = 0, exits = 0, forks = 0, errs[600] = { 0 };
+	long total = 0, ok = 0, runs = 0, exits = 0, forks = 0, vms = 0, vcpus = 0;
+	long errs[600] = { 0 };
 	int i, e;
 
 	for (i = 0; i < nthreads; i++) {
@@ -736,12 +742,14 @@ static void summary(int nthreads, double dt)
 		runs += threads[i].runs;
 		exits += threads[i].run_exits;
 		forks += threads[i].forks;
+		vms += threads[i].vms;
+		vcpus += threads[i].vcpus;
 		for (e = 0; e < 600; e++)
 			errs[e] += threads[i].errs[e];
 	}
 	printf("NOTE: fuzz-ioctl seed %" PRIu64 ": %ld calls in %.1f s (%d threads): %ld succeeded, "
-	       "%ld KVM_RUN (%ld returned 0), %ld forks\n", seed, total, dt, nthreads, ok, runs,
-	       exits, forks);
+	       "%ld VMs and %ld vCPUs made, %ld KVM_RUN (%ld returned 0), %ld forks\n", seed, total,
+	       dt, nthreads, ok, vms, vcpus, runs, exits, forks);
 	for (e = 1; e < 600; e++)
 		if (errs[e])
 			printf("NOTE:   %-12s %ld\n", strerrorname_np(e) ?: "?", errs[e]);

@@ -4,8 +4,12 @@
  * and long mode, one outcome line per guest, so that the same seed on
  * /dev/vmxlab and on /dev/kvm can be compared (tests/fuzz-guest.sh).
  *
- *   fuzz-guest --dev PATH [--seed S] [--guests N]
+ *   fuzz-guest --dev PATH [--seed S] [--guests N] [--first I]
+ *   fuzz-guest --seed S --print I     guest I's mode and bytes, nothing run
  *
+ * Before each guest a line "VMXLAB-PROGRESS fuzz-guest DEV I" goes to the
+ * kernel log (the serial console), so that a guest that hangs the machine
+ * is named even though the test's own output never comes back.
  * Guest i (mode i % 3) is made from the seed and i alone: 48 random bytes
  * at guest-physical 0x10000 followed by HLTs, in 2 MiB of memory with
  * identity page tables (long mode), a flat GDT-less segment state, and now
@@ -175,6 +179,22 @@ static int describe(struct kvm_run *run, char *out, size_t len)
 	}
 }
 
+static int kmsg_fd = -1;
+
+static void progress(const char *dev, int index)
+{
+	char line[96];
+	int n = snprintf(line, sizeof(line), "<3>VMXLAB-PROGRESS fuzz-guest %s %d\n", dev, index);
+
+	if (kmsg_fd >= 0 && write(kmsg_fd, line, n) < 0)
+		kmsg_fd = -1;
+}
+
+static void seed_guest(uint64_t seed, int index)
+{
+	rng = seed * 0x100000001b3ULL + (uint64_t)index * 0x9e3779b97f4a7c15ULL;
+}
+
 static int run_guest(int sys, long run_size, uint8_t *mem, int index)
 {
 	enum mode mode = index % 3;
@@ -249,7 +269,7 @@ int main(int argc, char **argv)
 	static const int sigs[] = { SIGALRM };
 	const char *dev = VMXLAB_DEVICE_PATH;
 	uint64_t seed = (uint64_t)getpid() * 2654435761ULL;
-	int guests = 300, i, bad = 0, sys;
+	int guests = 300, first = 0, print = -1, i, bad = 0, sys;
 	long run_size;
 	uint8_t *mem;
 
@@ -260,6 +280,21 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--guests"))
 			guests = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--first"))
+			first = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--print"))
+			print = atoi(argv[i + 1]);
+	}
+	if (print >= 0) {
+		uint8_t code[CODE_BYTES];
+
+		seed_guest(seed, print);
+		for (i = 0; i < CODE_BYTES; i++)
+			code[i] = rnd();
+		printf("guest %d %s: bytes=", print, mode_names[print % 3]);
+		print_bytes(code);
+		printf("\n");
+		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	catch_signals(on_alarm, sigs, 1);
@@ -275,8 +310,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("NOTE: fuzz-guest --dev %s --seed %" PRIu64 " --guests %d\n", dev, seed, guests);
-	for (i = 0; i < guests; i++) {
-		rng = seed * 0x100000001b3ULL + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+	kmsg_fd = open("/dev/kmsg", O_WRONLY);
+	if (kmsg_fd >= 0)
+		dprintf(kmsg_fd, "<3>VMXLAB-PROGRESS fuzz-guest %s --seed %" PRIu64 " --guests %d\n",
+			dev, seed, guests);
+	for (i = first; i < first + guests; i++) {
+		seed_guest(seed, i);
+		progress(dev, i);
 		bad |= run_guest(sys, run_size, mem, i);
 	}
 	return bad;

@@ -10,6 +10,9 @@
 # as NOTE lines with the guest's bytes: they are leads, not failures (KVM
 # emulates more instructions in the kernel than vmxlab does, and a guest
 # cut by the alarm is compared only up to the cut).
+# Each guest is announced on the serial console first (VMXLAB-PROGRESS
+# fuzz-guest DEV I, after a line with the seed): a guest that hangs the
+# machine is named, and `fuzz-guest --seed S --print I` shows its bytes.
 # If this fails, a guest's instructions can make vmxlab return an error
 # or an exit reason no client understands, or crash the host.
 . /lib/vmxlab-test.sh

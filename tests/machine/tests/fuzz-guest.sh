@@ -17,7 +17,7 @@
 # or an exit reason no client understands, or crash the host.
 . /lib/vmxlab-test.sh
 
-GUESTS=240
+GUESTS=60
 SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
 load_kvm

@@ -80,7 +80,7 @@ deps:
 check:
 	tests/check.sh
 
-# Longer coverage-guided runs than make check's 17 s per harness (tests/fuzz).
+# Longer coverage-guided runs than make check's 15 s per harness (tests/fuzz).
 fuzz:
 	$(MAKE) -C tests/fuzz run SECONDS=$(or $(SECONDS),300)
 

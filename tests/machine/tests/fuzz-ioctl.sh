@@ -23,9 +23,8 @@
 # drop by 4 MiB at most, slab grow by 1 MiB at most.  Measured: free -1668
 # kB and slab +308 kB after 100,000 calls on 6.12 (warm-up of 600 calls),
 # free -84 and -192 kB, slab +88 and +192 kB after 30,000 on 6.1 (two
-# runs); kernel structures
-# that are never given back (vmalloc page tables, per-CPU chunks) are the
-# likely rest.
+# runs).  Kernel structures that are never given back (vmalloc page
+# tables, per-CPU chunks) are the likely rest; not proven.
 . /lib/vmxlab-test.sh
 
 CALLS=100000

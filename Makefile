@@ -10,6 +10,8 @@
 #   make run        show vmxlab working: here if this CPU has usable VT-x,
 #                   else in the emulated machine (Bochs)
 #   make bench      vmxlab vs kvm_intel: instructions per exit, etc. (Bochs)
+#   make fuzz       libFuzzer over the pure logic, SECONDS=N per harness
+#                   (default 300); the ioctl fuzzer runs in the machine
 #   make install    modules_install + depmod + the tool in /usr/local/sbin
 #                   + the udev rule: /dev/vmxlab 0660 group kvm, like /dev/kvm
 #   make dkms-install  the module under DKMS (rebuilt for new kernels);
@@ -38,12 +40,12 @@ MODULE_DIRS := vmx ept vmcs exits include
 MODULE_SOURCES := Kbuild $(shell find $(MODULE_DIRS) -name '*.[chS]' -o -name '*.mk' 2>/dev/null)
 BUILD := build
 
-.PHONY: all module tool modules-all check check-host check-qemu deps run install install-module install-tool clean help
+.PHONY: all module tool modules-all check check-host check-qemu deps run install install-module install-tool clean help fuzz
 
 all: module tool
 
 help:
-	@sed -n '3,21p' Makefile
+	@awk 'NR >= 3 && /^#$$/ { exit } NR >= 3' Makefile
 
 module:
 	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \
@@ -85,6 +87,10 @@ check:
 # part of `make check`: vmxlab cannot boot Linux under QEMU yet (issue 11).
 check-qemu:
 	tests/machine/boot.sh --kernel 6.1 --cpus 1 --tests qemu-linux --timeout 1800 --out $(BUILD)/machine/qemu
+
+# Longer coverage-guided runs than make check's 15 s per harness (tests/fuzz).
+fuzz:
+	$(MAKE) -C tests/fuzz run SECONDS=$(or $(SECONDS),300)
 
 check-host:
 	@tests/check.sh --host-only

@@ -6,7 +6,8 @@
 #                               no packaging, no emulator
 #
 # Stages: dependencies, shellcheck over every shell script, builds (both
-# kernels, no warnings; the tool), host unit tests, tool tests, DKMS
+# kernels, no warnings; the tool), host unit tests, tool tests, libFuzzer
+# harnesses of the pure logic (tests/fuzz; --host-only: the corpus), DKMS
 # packaging against both kernels, the emulated machines (with --host-only
 # only shellcheck, builds, unit and tool tests).  Each stage leaves result lines
 # `PASS name` / `FAIL name: reason` in build/results/ (build/results-host/
@@ -82,6 +83,7 @@ main() {
 	echo "== tool tests"
 	make -s -C tools test > "$RESULTS/tools.log" 2>&1
 	collect tools "$RESULTS/tools.log"
+	fuzz_stage
 	if [ "$HOST_ONLY" = 0 ]; then
 		echo "== packaging: DKMS for 6.1 and 6.12, the udev rule"
 		tests/packaging.sh > "$RESULTS/packaging.log" 2>&1
@@ -93,6 +95,18 @@ main() {
 		collect machine build/machine/machine.results
 	fi
 	summarize
+}
+
+# libFuzzer over the pure logic (tests/fuzz): the kept corpus once with
+# --host-only, else 15 s for each of the 8 harnesses (2 minutes), one line each.
+fuzz_stage() {
+	local what=regress
+	[ "$HOST_ONLY" = 1 ] || what="run SECONDS=15"
+	echo "== fuzzing the pure logic ($what)"
+	# shellcheck disable=SC2086 # $what is a make target and its variable
+	nice -n 10 make -s -C tests/fuzz $what > "$RESULTS/fuzz.log" 2>&1
+	grep -E '^FAIL ' "$RESULTS/fuzz.log"
+	collect fuzz "$RESULTS/fuzz.log"
 }
 
 summarize() {

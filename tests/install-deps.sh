@@ -5,7 +5,8 @@
 # LTS headers and image from bookworm-backports, Bochs (VMX with EPT),
 # QEMU (a CPU without VMX), the pieces of a bootable initramfs/ISO, and
 # Check, the C unit-test framework; shellcheck for the scripts, dkms for
-# the packaging test, udev (udevadm) for the device rule.  Already-installed
+# the packaging test, udev (udevadm) for the device rule, clang and its
+# libFuzzer/sanitizer runtime for tests/fuzz.  Already-installed
 # packages are left alone, so a second run costs a few seconds.  Every step
 # that fails says which one and how to go on; none ends the script silently.
 set -euo pipefail
@@ -19,6 +20,7 @@ PACKAGES=(
 	syslinux-common isolinux genisoimage
 	util-linux python3
 	shellcheck dkms udev
+	clang libclang-rt-14-dev
 )
 
 BACKPORTS=/etc/apt/sources.list.d/vmxlab-bookworm-backports.sources

@@ -45,7 +45,7 @@ BUILD := build
 all: module tool
 
 help:
-	@awk 'NR >= 3 && /^#$$/ { exit } NR >= 3' Makefile
+	@awk 'NR > 4 && /^#$$/ { exit } NR >= 3' Makefile
 
 module:
 	@test -n "$(KDIR)" && test -f "$(KDIR)/Makefile" || { \

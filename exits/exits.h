@@ -55,6 +55,7 @@ void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual);
 int vcpu_events_before_run(struct vmxlab_vcpu *vcpu);
 void vcpu_events_after_run(struct vmxlab_vcpu *vcpu);
 void vcpu_redeliver_event(struct vmxlab_vcpu *vcpu);
+void vcpu_iret_nmi_blocking(struct vmxlab_vcpu *vcpu, bool unblocked_by_iret);
 int vcpu_queue_interrupt(struct vmxlab_vcpu *vcpu, u8 vector);
 void vcpu_queue_nmi(struct vmxlab_vcpu *vcpu);
 void vcpu_get_events(struct vmxlab_vcpu *vcpu, struct kvm_vcpu_events *ev);

@@ -60,6 +60,7 @@ static noinline int handle_exception(struct vmxlab_vcpu *vcpu, u32 info)
 	if ((info & VMX_INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
 	    vmx_intr_info_type(info) == VMX_INTR_HW_EXCEPTION)
 		vcpu_debug_exit_to_dr6(vcpu, vmcs_readl(VMCS_EXIT_QUALIFICATION));
+	vcpu_iret_nmi_blocking(vcpu, info & VMX_INTR_INFO_NMI_UNBLOCKING);
 	vcpu_reflect_exception(vcpu, info);
 	return EXIT_ACTION_RESUME;
 }

@@ -435,3 +435,24 @@ int vcpu_set_mp_state(struct vmxlab_vcpu *vcpu, u32 mp_state)
 {
 	return mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
 }
+
+/*
+ * An IRET that ended virtual-NMI blocking and then met a fault or an EPT
+ * violation (exit qualification or exit interruption information bit 12,
+ * meaningful when no event was being delivered) runs again after the exit:
+ * the blocking must be back until it completes, or a queued NMI would be
+ * delivered inside the handler it returns from (SDM Vol. 3C, "Resuming
+ * Guest Software after Handling an Exception", "Exit Qualification for EPT
+ * Violations").
+ */
+void vcpu_iret_nmi_blocking(struct vmxlab_vcpu *vcpu, bool unblocked_by_iret)
+{
+	u32 interruptibility;
+
+	if (!unblocked_by_iret || !have_virtual_nmis() ||
+	    vmx_intr_info_valid(vmcs_read32(VMCS_IDT_VECTORING_INFO)))
+		return;
+	interruptibility = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO);
+	vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY_INFO,
+		     interruptibility | VMX_INTERRUPTIBILITY_NMI);
+}

@@ -150,6 +150,7 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	int ret;
 
 	vmx_decode_ept_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
+	vcpu_iret_nmi_blocking(vcpu, q.nmi_unblocking);
 	/* An access an EPT watch denies goes to user space, not executed (exits/watch.c). */
 	if (vcpu_watch_hit(vcpu, gpa, &q)) {
 		vcpu_redeliver_event(vcpu);

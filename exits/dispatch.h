@@ -70,6 +70,10 @@ int handle_xsetbv(struct vmxlab_vcpu *vcpu);
 int handle_ept_violation(struct vmxlab_vcpu *vcpu);
 int handle_ept_misconfig(struct vmxlab_vcpu *vcpu);
 
+/* exits/interrupts.c */
+int handle_interrupt_window(struct vmxlab_vcpu *vcpu);
+int handle_nmi_window(struct vmxlab_vcpu *vcpu);
+
 /* exits/watch.c */
 int vcpu_watch_handle_exception(struct vmxlab_vcpu *vcpu);
 int vcpu_watch_handle_mtf(struct vmxlab_vcpu *vcpu);

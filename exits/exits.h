@@ -51,6 +51,18 @@ void vcpu_inject_exception(struct vmxlab_vcpu *vcpu, u8 vector, bool has_error,
 void vcpu_reflect_exception(struct vmxlab_vcpu *vcpu, u32 exit_intr_info);
 void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual);
 
+/* exits/interrupts.c: events from a user-space interrupt controller. */
+int vcpu_events_before_run(struct vmxlab_vcpu *vcpu);
+void vcpu_events_after_run(struct vmxlab_vcpu *vcpu);
+void vcpu_redeliver_event(struct vmxlab_vcpu *vcpu);
+void vcpu_iret_nmi_blocking(struct vmxlab_vcpu *vcpu, bool unblocked_by_iret);
+int vcpu_queue_interrupt(struct vmxlab_vcpu *vcpu, u8 vector);
+void vcpu_queue_nmi(struct vmxlab_vcpu *vcpu);
+void vcpu_get_events(struct vmxlab_vcpu *vcpu, struct kvm_vcpu_events *ev);
+int vcpu_set_events(struct vmxlab_vcpu *vcpu, const struct kvm_vcpu_events *ev);
+u32 vcpu_get_mp_state(struct vmxlab_vcpu *vcpu);
+int vcpu_set_mp_state(struct vmxlab_vcpu *vcpu, u32 mp_state);
+
 /* exits/handlers.c: a machine check met in the guest goes to the host. */
 void vcpu_host_machine_check(void);
 

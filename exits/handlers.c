@@ -60,6 +60,7 @@ static noinline int handle_exception(struct vmxlab_vcpu *vcpu, u32 info)
 	if ((info & VMX_INTR_INFO_VECTOR_MASK) == X86_TRAP_DB &&
 	    vmx_intr_info_type(info) == VMX_INTR_HW_EXCEPTION)
 		vcpu_debug_exit_to_dr6(vcpu, vmcs_readl(VMCS_EXIT_QUALIFICATION));
+	vcpu_iret_nmi_blocking(vcpu, info & VMX_INTR_INFO_NMI_UNBLOCKING);
 	vcpu_reflect_exception(vcpu, info);
 	return EXIT_ACTION_RESUME;
 }
@@ -73,15 +74,22 @@ static int handle_nmi(struct vmxlab_vcpu *vcpu)
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an
 	 * exit and NMIs stay blocked until the next IRET ("NMI Exiting"):
-	 * hand it to the host's handler through its IDT vector.
+	 * hand it to the host's handler through its IDT vector.  It may
+	 * have struck while the guest took an event: deliver that again.
 	 */
 	asm volatile("int $2");
+	vcpu_redeliver_event(vcpu);
 	return EXIT_ACTION_RESUME;
 }
 
+/*
+ * A host interrupt, which may have struck while the guest took an event
+ * (deliver that again).  Not acknowledged on exit: the host takes it once
+ * interrupts are on.
+ */
 static int handle_external_interrupt(struct vmxlab_vcpu *vcpu)
 {
-	/* Not acknowledged on exit: the host takes it once interrupts are on. */
+	vcpu_redeliver_event(vcpu);
 	return EXIT_ACTION_IRQS_ON;
 }
 
@@ -107,10 +115,12 @@ static int handle_cache_flush(struct vmxlab_vcpu *vcpu)
 
 /*
  * The VMX-preemption timer ran out ("VMX-Preemption Timer"): a time
- * slice ended.  Let interrupts, signals and the scheduler in.
+ * slice ended, perhaps while the guest took an event (deliver that
+ * again).  Let interrupts, signals and the scheduler in.
  */
 static int handle_preemption_timer(struct vmxlab_vcpu *vcpu)
 {
+	vcpu_redeliver_event(vcpu);
 	return EXIT_ACTION_IRQS_ON;
 }
 
@@ -159,6 +169,8 @@ const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 					    .irqs_on = vcpu_watch_handle_exception },
 	[VMX_EXIT_EXTERNAL_INTERRUPT]	= { .irqs_off = handle_external_interrupt },
 	[VMX_EXIT_TRIPLE_FAULT]		= { .irqs_off = handle_triple_fault },
+	[VMX_EXIT_INTERRUPT_WINDOW]	= { .irqs_off = handle_interrupt_window },
+	[VMX_EXIT_NMI_WINDOW]		= { .irqs_off = handle_nmi_window },
 	[VMX_EXIT_CPUID]		= { .irqs_off = handle_cpuid },
 	[VMX_EXIT_HLT]			= { .irqs_off = handle_hlt },
 	[VMX_EXIT_INVD]			= { .irqs_off = handle_cache_flush },

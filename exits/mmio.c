@@ -72,24 +72,6 @@ int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf,
 	return access_linear(vcpu, linear, (void *)buf, len, true);
 }
 
-/*
- * The violation interrupted the delivery of an event through the guest's
- * IDT (e.g. the IDT page was not mapped yet): deliver it again on the
- * next entry ("Information for VM Exits During Event Delivery").
- */
-static void reinject_interrupted_event(void)
-{
-	u32 info = vmcs_read32(VMCS_IDT_VECTORING_INFO);
-
-	if (!vmx_intr_info_valid(info))
-		return;
-	vmcs_write32(VMCS_VM_ENTRY_INTR_INFO, info & ~VMX_INTR_INFO_NMI_UNBLOCKING);
-	vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
-		     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));
-	vmcs_write32(VMCS_VM_ENTRY_INSTRUCTION_LEN,
-		     vmcs_read32(VMCS_VM_EXIT_INSTRUCTION_LEN));
-}
-
 /* The instruction at CS:RIP, as many bytes as can be read (up to 15). */
 static unsigned int fetch_instruction(struct vmxlab_vcpu *vcpu, u8 *bytes)
 {
@@ -168,16 +150,17 @@ int handle_ept_violation(struct vmxlab_vcpu *vcpu)
 	int ret;
 
 	vmx_decode_ept_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
+	vcpu_iret_nmi_blocking(vcpu, q.nmi_unblocking);
 	/* An access an EPT watch denies goes to user space, not executed (exits/watch.c). */
 	if (vcpu_watch_hit(vcpu, gpa, &q)) {
-		reinject_interrupted_event();
+		vcpu_redeliver_event(vcpu);
 		return EXIT_ACTION_TO_USER;
 	}
 	ret = vm_ept_fault(vcpu->vm, gpa, q.write);
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {
-		reinject_interrupted_event();
+		vcpu_redeliver_event(vcpu);
 		return EXIT_ACTION_RESUME;
 	}
 	/*

@@ -54,6 +54,8 @@ struct run_options {
 	struct watch_opt watches[WATCHES_MAX];
 	unsigned int nr_watches;
 	unsigned int watch_max;
+	bool irq;
+	int hlt_irq;
 };
 
 static void run_usage(FILE *out)
@@ -65,6 +67,7 @@ static void run_usage(FILE *out)
 		"                  [--vmcs] [--vmcs-diff] [--exit-trace FILE] [--cycles]\n"
 		"                  [--vmcs-write FIELD=VALUE]...\n"
 		"                  [--watch GPA[+LEN]:DENY[:once|:block]]... [--watch-max N]\n"
+		"                  [--irq] [--hlt-irq VECTOR]\n"
 		"                  GUEST\n"
 		"\n"
 		"Run GUEST as a virtual machine through KVM's API.  GUEST is an ELF\n"
@@ -101,6 +104,14 @@ static void run_usage(FILE *out)
 		"                            written there (little-endian; initially 0)\n"
 		"  other unbacked addresses  read all ones; writes are ignored (and counted)\n"
 		"  HLT                       ends the vCPU with status 0\n"
+		"  with --irq (an interrupt controller, through KVM_INTERRUPT and KVM_NMI):\n"
+		"  port 0x511                a write raises interrupt VECTOR = VALUE & 0xff\n"
+		"                            for the writing vCPU; it is injected once the\n"
+		"                            device says the vCPU is ready for one, else the\n"
+		"                            tool asks for an interrupt window\n"
+		"  port 0x512                a write raises an NMI (KVM_NMI)\n"
+		"  HLT                       waits (does not end the vCPU) while an\n"
+		"                            interrupt is raised and IF = 1, or an NMI\n"
 		"\n"
 		"  --device PATH    the KVM-API device (default %s; /dev/kvm runs the\n"
 		"                   same guest on KVM)\n"
@@ -157,6 +168,11 @@ static void run_usage(FILE *out)
 		"                   watches, ranges that do not overlap\n"
 		"  --watch-max N    end the run after N watch hits in all, with status %d\n"
 		"                   (default %d)\n"
+		"  --irq            the interrupt ports 0x511 and 0x512 (above); with\n"
+		"                   --trace each injection is a line on stderr,\n"
+		"                   \"inject: vcpu N interrupt 0xVV\" or \"inject: vcpu N NMI\"\n"
+		"  --hlt-irq VECTOR  --irq, and a timer: each HLT with IF = 1 raises\n"
+		"                   VECTOR (0 to 255), so that \"sti; hlt\" takes it\n"
 		"  --migrate        move the vCPU threads between the CPUs the tool may\n"
 		"                   use, round-robin, every 20 ms, while the guest runs\n"
 		"  --no-cpuid       give the vCPUs no CPUID table (by default they get the\n"
@@ -305,11 +321,14 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 		{ "cycles", no_argument, NULL, 'Z' },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "watch-max", required_argument, NULL, 'x' },
+		{ "irq", no_argument, NULL, 'i' },
+		{ "hlt-irq", required_argument, NULL, 'H' },
 		/* Not in --help: the tool tests' view of run_setup.c. */
 		{ "dump-setup", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	unsigned int vector;
 	int opt, bad = 0;
 
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -352,6 +371,14 @@ static int parse_run_options(int argc, char **argv, struct run_options *opts)
 			break;
 		case 'Z':
 			opts->cycles = true;
+			break;
+		case 'i':
+			opts->irq = true;
+			break;
+		case 'H':
+			bad = set_number("hlt-irq", optarg, 0, 255, &vector);
+			opts->hlt_irq = vector;
+			opts->irq = true;
 			break;
 		case 'g':
 			opts->migrate = true;
@@ -683,11 +710,14 @@ static void init_vm(struct vm *vm, const struct run_options *opts)
 	memcpy(vm->watches, opts->watches, sizeof(vm->watches));
 	vm->nr_watches = opts->nr_watches;
 	vm->watch_max = opts->watch_max;
+	vm->irq = opts->irq;
+	vm->hlt_irq = opts->hlt_irq;
 	pthread_mutex_init(&vm->lock, NULL);
 	for (i = 0; i < VCPUS_MAX; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].id = i;
 		vm->vcpus[i].fd = -1;
+		vm->vcpus[i].irq_raised = -1;
 	}
 }
 
@@ -711,6 +741,7 @@ int cmd_run(int argc, char **argv)
 		.mode = MODE_REAL,
 		.vcpus = 1,
 		.watch_max = WATCH_MAX_DEFAULT,
+		.hlt_irq = -1,
 	};
 	static struct vm vm;
 	int status;

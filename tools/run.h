@@ -13,6 +13,7 @@
  *   run_cycles.c    --cycles: exit timing histograms
  *   run_vmcs.c      --vmcs, --vmcs-diff: the VMCS (VMXLAB_GET_VMCS)
  *   run_watch.c     --watch: EPT watches
+ *   run_irq.c       --irq, --hlt-irq: interrupts through KVM_INTERRUPT and KVM_NMI
  */
 #ifndef VMXLAB_RUN_H
 #define VMXLAB_RUN_H
@@ -53,6 +54,8 @@
 #define PORT_COM1_THR		0x3f8	/* write: a byte to stdout */
 #define PORT_COM1_LSR		0x3fd	/* read: 0x60, transmitter empty */
 #define PORT_SCRATCH		0x510	/* read: the last value written */
+#define PORT_IRQ_DOORBELL	0x511	/* --irq, write: raise interrupt VALUE & 0xff */
+#define PORT_NMI_DOORBELL	0x512	/* --irq, write: raise an NMI */
 
 #define COM1_LSR_IDLE		0x60	/* THR empty (bit 5), TX empty (bit 6) */
 
@@ -124,6 +127,9 @@ struct vcpu {
 	struct vmcs_snapshot *vmcs;	/* --vmcs-diff: at the last exit */
 	unsigned long watch_hits;	/* VMXLAB_EXIT_EPT_WATCH exits */
 	uint64_t trace_next;		/* --exit-trace: next record to print */
+	int irq_raised;			/* --irq: a vector not injected yet, or -1 */
+	bool nmi_raised;		/* --irq: an NMI not injected yet */
+	unsigned long irqs_injected;
 };
 
 struct vm {
@@ -161,6 +167,9 @@ struct vm {
 	unsigned int nr_watches;
 	unsigned long watch_hits;
 	unsigned long watch_max;
+	/* --irq, --hlt-irq (run_irq.c) */
+	bool irq;
+	int hlt_irq;		/* the vector an HLT with IF = 1 raises, or -1 */
 };
 
 /* The command (main.c's table). */
@@ -243,6 +252,15 @@ void exit_trace_drain(struct vcpu *vcpu);
 /* run_cycles.c: --cycles (vmxlab only). */
 int cycles_start(struct vm *vm);
 void cycles_report(const struct vm *vm);
+
+/*
+ * run_irq.c: before KVM_RUN, inject what is raised or ask for the window
+ * (-1 to go on, else a status); a doorbell port write (true if it was
+ * one); whether an HLT waits for a raised interrupt or NMI.
+ */
+int irq_before_run(struct vcpu *vcpu);
+bool irq_port_out(struct vcpu *vcpu, uint16_t port, uint32_t value);
+bool irq_hlt_waits(struct vcpu *vcpu);
 
 /* run_trace.c (vm->lock held for trace_exit). */
 void trace_exit(struct vcpu *vcpu);

@@ -144,6 +144,8 @@ static int handle_io(struct vcpu *vcpu)
 			store_data(data, run->io.size, port_in(vcpu->vm, run->io.port));
 			continue;
 		}
+		if (irq_port_out(vcpu, run->io.port, load_data(data, run->io.size)))
+			continue;
 		status = port_out(vcpu->vm, &out, run->io.port,
 				  load_data(data, run->io.size));
 		if (status >= 0)
@@ -268,7 +270,11 @@ int handle_exit(struct vcpu *vcpu)
 		return handle_io(vcpu);
 	case KVM_EXIT_MMIO:
 		return handle_mmio(vcpu);
+	case KVM_EXIT_IRQ_WINDOW_OPEN:	/* run_irq.c asked for it */
+		return -1;
 	case KVM_EXIT_HLT:
+		if (irq_hlt_waits(vcpu))
+			return -1;
 		vcpu->end = VCPU_HLT;
 		return EXIT_OK;
 	case KVM_EXIT_SHUTDOWN:

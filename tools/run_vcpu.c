@@ -161,6 +161,9 @@ static void *vcpu_thread(void *arg)
 			status = RUN_EXIT_INTERRUPTED;
 			break;
 		}
+		status = irq_before_run(vcpu);
+		if (status >= 0)
+			break;
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		err = errno;
 		pthread_mutex_lock(&vm->lock);

@@ -126,6 +126,9 @@ long vmxlab_check_extension(unsigned long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case KVM_CAP_INTERNAL_ERROR_DATA:
+	case KVM_CAP_MP_STATE:		/* RUNNABLE: no in-kernel local APIC */
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_USER_NMI:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:

@@ -499,12 +499,16 @@ long vcpu_run(struct vmxlab_vcpu *vcpu)
 		goto out;
 	if (unlikely(vcpu->controls_written))
 		vmcs_controls_written_run(vcpu);
+	ret = vcpu_events_before_run(vcpu);
+	if (ret)
+		goto out;
 	if (kvm_run_immediate_exit(vcpu->run)) {
 		ret = stop_for_signal(vcpu);
 		goto out;
 	}
 	ret = run_loop(vcpu);
 out:
+	vcpu_events_after_run(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	WRITE_ONCE(vcpu->run_state, !ret && vcpu->run->exit_reason == KVM_EXIT_HLT ?
 		   VCPU_STATE_HALTED : VCPU_STATE_USER);	/* for vmxlab ps */

@@ -378,6 +378,73 @@ static long vcpu_ioctl_watch_resume(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return vcpu_watch_resume(vcpu, r.action);
 }
 
+/* Interrupts and vCPU events (exits/interrupts.c). */
+static long vcpu_ioctl_interrupt(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	if (irq.irq >= 256)
+		return -EINVAL;	/* a vector */
+	return vcpu_queue_interrupt(vcpu, irq.irq);
+}
+
+static long vcpu_ioctl_nmi(struct vmxlab_vcpu *vcpu)
+{
+	vcpu_queue_nmi(vcpu);
+	return 0;
+}
+
+static long vcpu_ioctl_get_vcpu_events(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_vcpu_events ev;
+
+	vcpu_get_events(vcpu, &ev);
+	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+}
+
+#define VCPU_EVENTS_FLAGS (KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR | \
+			   KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_SMM)
+
+/*
+ * Refused: flags vmxlab does not know or cannot honour (an exception
+ * payload, a triple fault event: KVM too refuses them unless enabled),
+ * anything in reserved, pad, the payload fields, a pending (not yet
+ * injected) exception, which only exists with payloads, and any SMM state
+ * (vmxlab has no SMM: with or without KVM_VCPUEVENT_VALID_SMM it must be 0).
+ * sipi_vector without its flag is ignored, as KVM ignores it (QEMU sends it).
+ */
+static long vcpu_ioctl_set_vcpu_events(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_vcpu_events ev;
+
+	if (copy_from_user(&ev, argp, sizeof(ev)))
+		return -EFAULT;
+	if ((ev.flags & ~VCPU_EVENTS_FLAGS) || !all_zero(ev.reserved, sizeof(ev.reserved)) ||
+	    ev.nmi.pad || ev.exception.pending || ev.exception_has_payload ||
+	    ev.exception_payload || ev.triple_fault.pending ||
+	    !all_zero(&ev.smi, sizeof(ev.smi)))
+		return -EINVAL;
+	return vcpu_set_events(vcpu, &ev);
+}
+
+static long vcpu_ioctl_get_mp_state(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_mp_state mp = { .mp_state = vcpu_get_mp_state(vcpu) };
+
+	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+}
+
+static long vcpu_ioctl_set_mp_state(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_mp_state mp;
+
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return vcpu_set_mp_state(vcpu, mp.mp_state);
+}
+
 static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
 {
 	long ret;
@@ -429,6 +496,19 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_ioctl_get_exit_cycles(vcpu, argp);
 	case VMXLAB_WATCH_RESUME:
 		return vcpu_ioctl_watch_resume(vcpu, argp);
+	/* Interrupts and vCPU events. */
+	case KVM_INTERRUPT:
+		return vcpu_ioctl_interrupt(vcpu, argp);
+	case KVM_NMI:
+		return vcpu_ioctl_nmi(vcpu);
+	case KVM_GET_VCPU_EVENTS:
+		return vcpu_ioctl_get_vcpu_events(vcpu, argp);
+	case KVM_SET_VCPU_EVENTS:
+		return vcpu_ioctl_set_vcpu_events(vcpu, argp);
+	case KVM_GET_MP_STATE:
+		return vcpu_ioctl_get_mp_state(vcpu, argp);
+	case KVM_SET_MP_STATE:
+		return vcpu_ioctl_set_mp_state(vcpu, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -155,6 +155,23 @@ struct vcpu_watch {
 	bool close_pending;	/* the stepped instruction completed by emulation */
 };
 
+/*
+ * Events a user-space interrupt controller queued for the guest
+ * (exits/interrupts.c), kept as KVM keeps them without an in-kernel
+ * irqchip.  Off the exit path: looked at once per KVM_RUN and by the
+ * interrupt- and NMI-window exits.  What the next VM entry injects is in
+ * the VMCS (VM-entry interruption information), not here.
+ */
+struct vcpu_events {
+	bool irq_queued;	/* KVM_INTERRUPT: irq_vector waits for IF = 1 */
+	u8 irq_vector;
+	bool nmi_pending;	/* KVM_NMI: an NMI waits for NMI blocking to end */
+	bool window_wanted;	/* run->request_interrupt_window of this KVM_RUN */
+	bool irq_window_on;	/* interrupt-window exiting is on */
+	bool nmi_window_on;	/* NMI-window exiting is on */
+	u32 sipi_vector;	/* kept for KVM_GET_VCPU_EVENTS; vmxlab has no SIPI */
+};
+
 /* An INS/OUTS in progress: what its completion needs. */
 struct vcpu_string_io {
 	u8 size;		/* element: 1, 2 or 4 bytes */
@@ -235,6 +252,7 @@ struct vmxlab_vcpu {
 	/* For `vmxlab ps`: set per KVM_RUN and per VMCS load, not per exit. */
 	enum vcpu_run_state run_state;
 	int last_cpu;		/* where the VMCS was last loaded; -1: never */
+	struct vcpu_events events;
 };
 
 static inline bool vcpu_is_protected(const struct vmxlab_vcpu *vcpu)

@@ -209,6 +209,7 @@
 
 #define VMX_INTERRUPTIBILITY_STI	BIT_ULL(0)	/* blocking by STI */
 #define VMX_INTERRUPTIBILITY_MOV_SS	BIT_ULL(1)	/* blocking by MOV SS or POP SS */
+#define VMX_INTERRUPTIBILITY_NMI	BIT_ULL(3)	/* blocking by NMI (virtual-NMI blocking) */
 
 /*
  * VM-instruction error numbers, stored in the VM-instruction error field

@@ -20,9 +20,14 @@
  *   watch GPA ACCESS RIP     an EPT watch hit (vmxlab's VMXLAB_EXIT_EPT_WATCH),
  *                            ACCESS the VMXLAB_WATCH_DENY_* bits
  *   block                    wait for a signal: EINTR (KVM_EXIT_INTR)
+ *   window                   KVM_EXIT_IRQ_WINDOW_OPEN
+ *   cli | sti                no exit: RFLAGS.IF for the next lines (1 at first),
+ *                            reported in if_flag and ready_for_interrupt_injection
+ *                            (which also needs no KVM_INTERRUPT still queued)
  * After the last line KVM_RUN answers HLT.  $FAKE_KVM_LOG gets one line
  * per thing the tool told the device (registers set, data read back,
- * EPT watches set and how each hit was resumed).  KVM_CREATE_VM fails
+ * EPT watches set and how each hit was resumed, KVM_INTERRUPT and KVM_NMI,
+ * request_interrupt_window at each KVM_RUN that has it).  KVM_CREATE_VM fails
  * with ENODEV when $FAKE_KVM_NO_VM is set (ENOTTY when it says "enotty");
  * VMXLAB_SET_VMCS fails with the errno in $FAKE_KVM_SET_VMCS_ERRNO.
  *
@@ -61,6 +66,8 @@ struct fake_vcpu {
 	struct kvm_run *run;
 	struct kvm_regs regs;
 	unsigned int line;	/* next script line */
+	int if_clear;		/* "cli" seen: the guest's RFLAGS.IF is 0 */
+	int irq_queued;		/* a KVM_INTERRUPT not delivered yet: the next exit takes it */
 	int pending_log;	/* 1: log the IN/MMIO data at the next KVM_RUN */
 	int cycles_on;
 	unsigned int cycles_pending;	/* basic reason, or VMXLAB_CYCLES_NONE */
@@ -331,9 +338,22 @@ static int kvm_run(struct fake_vcpu *v)
 		v->run->exit_reason = KVM_EXIT_INTR;
 		return fake_fail(EINTR);
 	}
-	line = script_line(v->id, &v->line, buf, sizeof(buf));
+	if (v->run->request_interrupt_window)
+		log_line("vcpu%d request-interrupt-window", v->id);
+	/* An interrupt injected with IF = 1 is taken on entry. */
+	if (!v->if_clear)
+		v->irq_queued = 0;
+	do {
+		line = script_line(v->id, &v->line, buf, sizeof(buf));
+		op = line ? fake_strtok(line, " ") : "hlt";
+		if (!strcmp(op, "cli") || !strcmp(op, "sti"))
+			v->if_clear = op[0] == 'c';
+		else
+			break;
+	} while (1);
+	v->run->if_flag = !v->if_clear;
+	v->run->ready_for_interrupt_injection = !v->if_clear && !v->irq_queued;
 	v->regs.rip += 2;
-	op = line ? fake_strtok(line, " ") : "hlt";
 	args = fake_strtok(NULL, "");
 	if (!strcmp(op, "out") || !strcmp(op, "outs")) {
 		set_out(v, args, op[3] == 's');
@@ -363,6 +383,9 @@ static int kvm_run(struct fake_vcpu *v)
 		return block(v);
 	} else if (!strcmp(op, "watch")) {
 		set_watch_hit(v, args);
+	} else if (!strcmp(op, "window")) {
+		v->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		vmx_exit(v, 7, 0);
 	} else {
 		v->run->exit_reason = KVM_EXIT_HLT;
 		vmx_exit(v, 12, 0);
@@ -452,6 +475,18 @@ static int vcpu_ioctl(struct fake_vcpu *v, unsigned long request, void *arg)
 		return set_cycles(v, arg);
 	case VMXLAB_GET_EXIT_CYCLES:
 		return get_cycles(v, arg);
+	case KVM_INTERRUPT:
+		if (((struct kvm_interrupt *)arg)->irq >= 256)
+			return fake_fail(EINVAL);
+		if (v->irq_queued && fake_is_vmxlab)
+			return fake_fail(EEXIST);
+		log_line("vcpu%d interrupt 0x%x%s", v->id, ((struct kvm_interrupt *)arg)->irq,
+			 v->run->ready_for_interrupt_injection ? "" : " while not ready");
+		v->irq_queued = 1;
+		return 0;
+	case KVM_NMI:
+		log_line("vcpu%d nmi", v->id);
+		return 0;
 	case VMXLAB_WATCH_RESUME:
 		if (!fake_is_vmxlab)
 			return fake_fail(ENOTTY);

@@ -76,6 +76,9 @@ void install_handlers(void);
 void runner_start(struct runner *r, struct vcpu *v);
 void runner_stop(struct runner *r, const char *name);
 
+/* events.c: interrupts, vCPU events, MP state, what KVM_RUN leaves in kvm_run. */
+void test_vcpu_events(int sys, struct vcpu *v);
+
 /* fds.c: the system, VM and vCPU file descriptors. */
 void test_system(int sys);
 struct kvm_cpuid2 *test_supported_cpuid(int sys);

@@ -82,6 +82,7 @@ static void bad_sequence(int sys)
 	if (v[0].fd >= 0) {
 		test_vcpu_mmap(&v[0], size);
 		test_vcpu_ioctls(v[0].fd);
+		test_vcpu_events(sys, &v[0]);
 		if (c)
 			check("set-cpuid2-supported-ok", v[1].fd, KVM_SET_CPUID2, c, OK, OK);
 	}

@@ -78,6 +78,7 @@ static void bad_sequence(int sys)
 	if (v[0].fd >= 0) {
 		test_vcpu_mmap(&v[0], size);
 		test_vcpu_ioctls(v[0].fd);
+		test_msrs(sys, v[0].fd);
 		if (c)
 			check("set-cpuid2-supported-ok", v[1].fd, KVM_SET_CPUID2, c, OK, OK);
 	}

@@ -25,8 +25,9 @@ _start:
 	xor	%edx, %edx
 	mov	$0xffffffff, %eax
 	wrmsr
+	mov	$0x510, %dx		/* the scratch port: an exit to user space */
 1:	mov	$4096, %ecx
 2:	dec	%ecx
 	jnz	2b
-	out	%al, $0x510		/* the scratch port: an exit to user space */
+	out	%al, %dx
 	jmp	1b

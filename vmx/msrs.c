@@ -30,6 +30,7 @@
 #include <linux/kernel.h>
 #include <linux/types.h>
 #include <asm/apicdef.h>
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/msr_arch.h>
@@ -139,6 +140,7 @@ void vcpu_msrs_reset(struct vmxlab_vcpu *vcpu)
 	memset(m->guest, 0, sizeof(m->guest));
 	m->misc_enable = MISC_ENABLE_RESET;
 	m->ucode_rev = 0;
+	m->mcg_status = 0;
 	m->mtrr_def_type = 0;
 	memset(m->mtrr_fixed, 0, sizeof(m->mtrr_fixed));
 	memset(m->mtrr_var, 0, sizeof(m->mtrr_var));
@@ -389,6 +391,12 @@ int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host)
 	case MSR_IA32_UCODE_REV:
 		*value = vcpu->msrs.ucode_rev;
 		return 0;
+	case MSR_IA32_MCG_CAP:
+		*value = 0;	/* no banks, no MCG_CTL: see set_misc_msr() */
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		*value = vcpu->msrs.mcg_status;
+		return 0;
 	case MSR_KVMCLOCK_WALL:
 	case MSR_KVMCLOCK_SYSTEM:
 		if (!host)
@@ -445,6 +453,21 @@ static int set_misc_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool hos
 		/* A guest writes 0 before CPUID to read the revision ("Microcode Update Loader"). */
 		if (host)
 			vcpu->msrs.ucode_rev = value;
+		return 0;
+	case MSR_IA32_MCG_CAP:
+		/*
+		 * Machine-check architecture without error-reporting banks
+		 * ("IA32_MCG_CAP MSR"): what a guest whose CPUID shows MCE
+		 * and MCA reads (Linux does at boot); no machine check is
+		 * ever delivered to a guest (exits/handlers.c).  Read-only.
+		 */
+		return host && !value ? 0 : -EINVAL;
+	case MSR_IA32_MCG_STATUS:
+		/* Software clears it; the host restores RIPV, EIPV, MCIP, LMCE_S. */
+		if (value & ~(host ? MCG_STATUS_RIPV | MCG_STATUS_EIPV |
+				     MCG_STATUS_MCIP | MCG_STATUS_LMCES : 0))
+			return -EINVAL;
+		vcpu->msrs.mcg_status = value;
 		return 0;
 	case MSR_KVMCLOCK_WALL:
 	case MSR_KVMCLOCK_SYSTEM:
@@ -520,7 +543,7 @@ int vcpu_set_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool host)
 static const u32 msr_index_list[] = {
 	MSR_IA32_TSC, MSR_IA32_APICBASE, MSR_IA32_UCODE_REV, MSR_MTRRcap,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-	MSR_IA32_MISC_ENABLE,
+	MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS, MSR_IA32_MISC_ENABLE,
 	MSRA_MTRR_PHYSBASE0 + 0, MSRA_MTRR_PHYSBASE0 + 1,
 	MSRA_MTRR_PHYSBASE0 + 2, MSRA_MTRR_PHYSBASE0 + 3,
 	MSRA_MTRR_PHYSBASE0 + 4, MSRA_MTRR_PHYSBASE0 + 5,

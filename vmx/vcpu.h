@@ -167,6 +167,7 @@ struct vcpu_msrs {
 	u32 loaded;		/* bit i: the hardware holds guest[i] */
 	u64 misc_enable;
 	u64 ucode_rev;
+	u64 mcg_status;
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[VCPU_NR_FIXED_MTRRS];
 	u64 mtrr_var[2 * VCPU_NR_VAR_MTRRS];	/* PHYSBASEn, PHYSMASKn */

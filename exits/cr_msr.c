@@ -8,9 +8,10 @@
  * the hardware keeps VMXE and the other VMX-fixed bits, and every change
  * of an owned bit exits here to be checked as the CPU would check it.
  *
- * MSRs: the MSR bitmap makes every RDMSR and WRMSR exit ("MSR-Bitmap
- * Address"); the few MSRs a guest needs are emulated, any other raises
- * #GP, as on a CPU without that MSR.
+ * MSRs: the MSR bitmap makes RDMSR and WRMSR exit ("MSR-Bitmap
+ * Address") but for the few vmx/msrs.c passes through; the MSRs a guest
+ * needs are emulated there (vcpu_get_msr(), vcpu_set_msr()), any other
+ * raises #GP, as on a CPU without that MSR.
  *
  * Some CPUID bits follow CR4, XCR0 and IA32_APIC_BASE: each change here
  * refreshes them in the vCPU's table (vcpu_cpuid_update()).
@@ -49,11 +50,6 @@ static int inject_gp(struct vmxlab_vcpu *vcpu)
 {
 	vcpu_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return EXIT_ACTION_RESUME;
-}
-
-static bool is_canonical(u64 va)
-{
-	return (u64)((s64)(va << 16) >> 16) == va;
 }
 
 /*
@@ -199,163 +195,11 @@ static u64 edx_eax(struct vmxlab_vcpu *vcpu)
 	return (vcpu->regs.gpr[GPR_RDX] << 32) | (u32)vcpu->regs.gpr[GPR_RAX];
 }
 
-/* A PAT value is eight memory types, each one of 0, 1, 4, 5, 6, 7 ("IA32_PAT MSR"). */
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
-static bool efer_valid(struct vmxlab_vcpu *vcpu, u64 efer)
-{
-	if (efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
-		return false;
-	/* LME cannot change while paging is on ("IA32_EFER MSR"). */
-	if ((vcpu->cr0 & X86_CR0_PG) && ((efer ^ vcpu->efer) & EFER_LME))
-		return false;
-	return true;
-}
-
-/* 0 and *value, or -EINVAL for an MSR the vCPU does not have. */
-static int read_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value)
-{
-	switch (index) {
-	case MSR_EFER:
-		*value = vcpu->efer;
-		return 0;
-	case MSR_IA32_CR_PAT:
-		*value = vmcs_read64(VMCS_GUEST_IA32_PAT);
-		return 0;
-	case MSR_IA32_SYSENTER_CS:
-		*value = vmcs_read32(VMCS_GUEST_SYSENTER_CS);
-		return 0;
-	case MSR_IA32_SYSENTER_ESP:
-		*value = vmcs_readl(VMCS_GUEST_SYSENTER_ESP);
-		return 0;
-	case MSR_IA32_SYSENTER_EIP:
-		*value = vmcs_readl(VMCS_GUEST_SYSENTER_EIP);
-		return 0;
-	case MSR_FS_BASE:
-		*value = vmcs_readl(VMCS_GUEST_FS_BASE);
-		return 0;
-	case MSR_GS_BASE:
-		*value = vmcs_readl(VMCS_GUEST_GS_BASE);
-		return 0;
-	case MSR_KERNEL_GS_BASE:
-		/* The guest's value is in the MSR while KVM_RUN runs. */
-		rdmsrl(MSR_KERNEL_GS_BASE, *value);
-		return 0;
-	case MSR_IA32_TSC:
-		*value = rdtsc() + vcpu->tsc_offset;
-		return 0;
-	case MSR_IA32_APICBASE:
-		*value = vcpu->apic_base;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-/*
- * IA32_APIC_BASE (SDM Vol. 3A, "Local APIC Status and Location" and
- * "x2APIC State Transitions"): bits 0-7 and 9 are reserved, so are the
- * base's bits at and above MAXPHYADDR, and EXTD (bit 10) without x2APIC
- * in the guest's CPUID; EXTD without EN is invalid, and so are going from
- * x2APIC mode straight to xAPIC mode and from disabled straight to x2APIC
- * mode.  vmxlab emulates no APIC (as KVM without an in-kernel irqchip):
- * the MSR holds the value and the enable bit drives CPUID.01H:EDX.APIC.
- */
-static bool apic_base_valid(struct vmxlab_vcpu *vcpu, u64 value)
-{
-	const struct kvm_cpuid_entry2 *e = cpuid_cache_find(vcpu->cpuid, 1, 0);
-	/* A table may say anything in 80000008H: keep MAXPHYADDR architectural. */
-	unsigned int bits = clamp(cpuid_cache_maxphyaddr(vcpu->cpuid), 32u, 52u);
-	u64 base = GENMASK_ULL(bits - 1, 12);
-	u64 allowed = MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE | base;
-	u64 modes = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
-	u64 old = vcpu->apic_base & modes, new = value & modes;
-
-	if (e && (e->ecx & CPUID_1_ECX_X2APIC))
-		allowed |= X2APIC_ENABLE;
-	if (value & ~allowed)
-		return false;
-	if (new == X2APIC_ENABLE)
-		return false;
-	if (old == modes && new == MSR_IA32_APICBASE_ENABLE)
-		return false;
-	return !(old == 0 && new == modes);
-}
-
-static int write_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value)
-{
-	switch (index) {
-	case MSR_EFER:
-		if (!efer_valid(vcpu, value))
-			return -EINVAL;
-		/* LMA is the processor's to set: keep the current one. */
-		vmcs_set_efer(vcpu, (value & ~EFER_LMA) | (vcpu->efer & EFER_LMA));
-		return 0;
-	case MSR_IA32_CR_PAT:
-		if (!pat_valid(value))
-			return -EINVAL;
-		vmcs_write64(VMCS_GUEST_IA32_PAT, value);
-		return 0;
-	case MSR_IA32_SYSENTER_CS:
-		vmcs_write32(VMCS_GUEST_SYSENTER_CS, value);
-		return 0;
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-		if (!is_canonical(value))
-			return -EINVAL;
-		break;
-	case MSR_IA32_TSC:
-		vcpu->tsc_offset = value - rdtsc();
-		vmcs_write64(VMCS_TSC_OFFSET, vcpu->tsc_offset);
-		return 0;
-	case MSR_IA32_APICBASE:
-		if (!apic_base_valid(vcpu, value))
-			return -EINVAL;
-		vcpu->apic_base = value;
-		vcpu_cpuid_update(vcpu);
-		return 0;
-	default:
-		return -EINVAL;
-	}
-	switch (index) {
-	case MSR_IA32_SYSENTER_ESP:
-		vmcs_writel(VMCS_GUEST_SYSENTER_ESP, value);
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		vmcs_writel(VMCS_GUEST_SYSENTER_EIP, value);
-		break;
-	case MSR_FS_BASE:
-		vmcs_writel(VMCS_GUEST_FS_BASE, value);
-		break;
-	case MSR_GS_BASE:
-		vmcs_writel(VMCS_GUEST_GS_BASE, value);
-		break;
-	case MSR_KERNEL_GS_BASE:
-		wrmsrl(MSR_KERNEL_GS_BASE, value);
-		break;
-	}
-	return 0;
-}
-
 int handle_rdmsr(struct vmxlab_vcpu *vcpu)
 {
 	u64 value;
 
-	if (read_msr(vcpu, vcpu->regs.gpr[GPR_RCX], &value))
+	if (vcpu_get_msr(vcpu, vcpu->regs.gpr[GPR_RCX], &value, false))
 		return inject_gp(vcpu);
 	vcpu->regs.gpr[GPR_RAX] = (u32)value;
 	vcpu->regs.gpr[GPR_RDX] = value >> 32;
@@ -364,9 +208,21 @@ int handle_rdmsr(struct vmxlab_vcpu *vcpu)
 
 int handle_wrmsr(struct vmxlab_vcpu *vcpu)
 {
-	if (write_msr(vcpu, vcpu->regs.gpr[GPR_RCX], edx_eax(vcpu)))
+	if (vcpu_set_msr(vcpu, vcpu->regs.gpr[GPR_RCX], edx_eax(vcpu), false))
 		return inject_gp(vcpu);
 	return vcpu_skip_instruction(vcpu);
+}
+
+/*
+ * RDPMC exits ("RDPMC exiting", vmx/caps.c): the vCPU has no performance
+ * counters (CPUID leaf 0xA is zero), so RDPMC raises #GP as it does on a
+ * CPU for a counter that does not exist (SDM Vol. 2B, "RDPMC"), and the
+ * host's counters stay the host's.  At CPL > 0 with CR4.PCE clear the
+ * CPU raises that #GP itself, before the exit.
+ */
+int handle_rdpmc(struct vmxlab_vcpu *vcpu)
+{
+	return inject_gp(vcpu);
 }
 
 /* XCR0 bits the guest's CPUID leaf 0xD offers, within what the host runs with. */

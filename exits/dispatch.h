@@ -64,6 +64,7 @@ int handle_string_io(struct vmxlab_vcpu *vcpu);
 int handle_cr_access(struct vmxlab_vcpu *vcpu);
 int handle_rdmsr(struct vmxlab_vcpu *vcpu);
 int handle_wrmsr(struct vmxlab_vcpu *vcpu);
+int handle_rdpmc(struct vmxlab_vcpu *vcpu);
 int handle_xsetbv(struct vmxlab_vcpu *vcpu);
 
 /* exits/mmio.c */

@@ -196,6 +196,7 @@ const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 	[VMX_EXIT_IO_INSTRUCTION]	= { .irqs_off = handle_io, .irqs_on = handle_string_io },
 	[VMX_EXIT_RDMSR]		= { .irqs_off = handle_rdmsr },
 	[VMX_EXIT_WRMSR]		= { .irqs_off = handle_wrmsr },
+	[VMX_EXIT_RDPMC]		= { .irqs_off = handle_rdpmc },
 	[VMX_EXIT_EPT_VIOLATION]	= { .irqs_on = handle_ept_violation },
 	[VMX_EXIT_EPT_MISCONFIG]	= { .irqs_off = handle_ept_misconfig },
 	[VMX_EXIT_PREEMPTION_TIMER]	= { .irqs_off = handle_preemption_timer },

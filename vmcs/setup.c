@@ -25,7 +25,7 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
-/* Every MSR access exits (all bits 1): vmxlab emulates the few it knows. */
+/* Every MSR access exits (bits 1) but the pass-throughs of vmx/msrs.c. */
 static void *msr_bitmap;
 
 /* CR4 bits a guest may set, if the CPU allows them in VMX operation. */
@@ -251,6 +251,7 @@ static void init_guest_state(struct vmxlab_vcpu *vcpu)
 	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	vcpu_msrs_reset(vcpu);
 	vcpu_cpuid_update(vcpu);
 }
 
@@ -305,6 +306,7 @@ int vmcs_setup_init(void)
 	if (!msr_bitmap)
 		return -ENOMEM;
 	memset(msr_bitmap, 0xff, PAGE_SIZE);
+	vmxlab_msr_bitmap_init(msr_bitmap);
 	return 0;
 }
 

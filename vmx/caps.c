@@ -40,8 +40,11 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 		 * TPR ("Changes to Instruction Behavior in VMX Non-Root
 		 * Operation"), which no VM exit restores: TPR 15 blocks the
 		 * host CPU's timer and IPIs for good.  vmxlab emulates CR8.
+		 * RDPMC exiting: the guest must not read the host's
+		 * performance counters; it gets #GP (exits/cr_msr.c).
 		 */
 		.required = VMX_PROCCTL_HLT_EXITING |
+			    VMX_PROCCTL_RDPMC_EXITING |
 			    VMX_PROCCTL_CR8_LOAD_EXITING |
 			    VMX_PROCCTL_CR8_STORE_EXITING |
 			    VMX_PROCCTL_UNCOND_IO_EXITING |
@@ -120,8 +123,8 @@ const struct vmx_requirement vmx_requirements[VMXLAB_NR_REQUIREMENTS] = {
 		.fix = VMX_FIX_NEWER_CPU,
 	},
 	[VMXLAB_REQ_PROCBASED_CONTROLS] = {
-		.name = "processor-based controls: HLT, CR8 and I/O exiting, MSR bitmaps, secondary controls",
-		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 19, 20, 24, 28, 31",
+		.name = "processor-based controls: HLT, RDPMC, CR8 and I/O exiting, MSR bitmaps, secondary controls",
+		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 11, 19, 20, 24, 28, 31",
 		.sdm = "Vol. 3C Processor-Based VM-Execution Controls",
 		.fix = VMX_FIX_NEWER_CPU,
 	},

@@ -180,6 +180,26 @@ static long dev_ioctl_get_supported_cpuid(void __user *argp)
 	return err;
 }
 
+/*
+ * KVM_GET_MSR_INDEX_LIST: the MSRs KVM_GET/SET_MSRS take.  nmsrs says
+ * how many fit and comes back as how many there are; too few: -E2BIG.
+ */
+static long dev_ioctl_get_msr_index_list(void __user *argp)
+{
+	struct kvm_msr_list __user *ulist = argp;
+	u32 indices[VMXLAB_MSR_LIST_MAX];
+	u32 room, n;
+
+	if (get_user(room, &ulist->nmsrs))
+		return -EFAULT;
+	n = vmxlab_msr_index_list(indices);
+	if (put_user(n, &ulist->nmsrs))
+		return -EFAULT;
+	if (room < n)
+		return -E2BIG;
+	return copy_to_user(ulist->indices, indices, n * sizeof(*indices)) ? -EFAULT : 0;
+}
+
 static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmxlab_file *vf = file->private_data;
@@ -196,6 +216,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return arg ? -EINVAL : VMXLAB_RUN_PAGES * PAGE_SIZE;
 	case KVM_GET_SUPPORTED_CPUID:
 		return dev_ioctl_get_supported_cpuid(argp);
+	case KVM_GET_MSR_INDEX_LIST:
+		return dev_ioctl_get_msr_index_list(argp);
 	case VMXLAB_GET_CAPS:
 		return dev_ioctl_get_caps(argp);
 	case VMXLAB_GET_CPU_STATE:

@@ -190,6 +190,7 @@ static void put_guest_state(struct vmxlab_vcpu *vcpu)
 	}
 	invalidate_tss_limit();
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->host_kernel_gs_base);
+	vcpu_msrs_put_guest(vcpu);	/* SYSCALL's MSRs, TSC_AUX (vmx/msrs.c) */
 	load_fixmap_gdt(raw_smp_processor_id());
 	if (vcpu->host_debugctl)
 		update_debugctlmsr(vcpu->host_debugctl);
@@ -220,6 +221,7 @@ static void load_guest_state(struct vmxlab_vcpu *vcpu)
 	}
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->host_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	vcpu_msrs_load_guest(vcpu);	/* SYSCALL's MSRs, TSC_AUX (vmx/msrs.c) */
 	vcpu->host_debugctl = get_debugctlmsr();
 	vcpu->guest_state_loaded = true;
 }

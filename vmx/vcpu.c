@@ -195,6 +195,74 @@ static long vcpu_ioctl_set_cpuid2(struct vmxlab_vcpu *vcpu, void __user *argp)
 }
 
 /*
+ * KVM_GET_MSRS / KVM_SET_MSRS: the entries copied in, pad and every
+ * entry's reserved field zero (-EINVAL), nmsrs below VMXLAB_MSRS_IO_MAX
+ * (-E2BIG, as KVM).  Host-initiated accesses (vmx/msrs.c), in order,
+ * stopping at the first MSR refused; the answer is how many were done.
+ */
+static struct kvm_msr_entry *msrs_copy_in(struct kvm_msrs __user *umsrs, u32 *nmsrs)
+{
+	struct kvm_msr_entry *entries;
+	struct kvm_msrs header;
+	u32 i;
+
+	if (copy_from_user(&header, umsrs, sizeof(header)))
+		return ERR_PTR(-EFAULT);
+	if (header.pad)
+		return ERR_PTR(-EINVAL);
+	if (header.nmsrs >= VMXLAB_MSRS_IO_MAX)
+		return ERR_PTR(-E2BIG);
+	entries = memdup_user(umsrs->entries, array_size(header.nmsrs, sizeof(*entries)));
+	if (IS_ERR(entries))
+		return entries;
+	for (i = 0; i < header.nmsrs; i++) {
+		if (entries[i].reserved) {
+			kfree(entries);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	*nmsrs = header.nmsrs;
+	return entries;
+}
+
+static long vcpu_ioctl_get_msrs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_msrs __user *umsrs = argp;
+	struct kvm_msr_entry *entries;
+	u32 n, done;
+	long ret;
+
+	entries = msrs_copy_in(umsrs, &n);
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	vcpu_load(vcpu);
+	for (done = 0; done < n; done++)
+		if (vcpu_get_msr(vcpu, entries[done].index, &entries[done].data, true))
+			break;
+	vcpu_put(vcpu);
+	ret = copy_to_user(umsrs->entries, entries, done * sizeof(*entries)) ? -EFAULT : done;
+	kfree(entries);
+	return ret;
+}
+
+static long vcpu_ioctl_set_msrs(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_msr_entry *entries;
+	u32 n, done;
+
+	entries = msrs_copy_in(argp, &n);
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	vcpu_load(vcpu);
+	for (done = 0; done < n; done++)
+		if (vcpu_set_msr(vcpu, entries[done].index, entries[done].data, true))
+			break;
+	vcpu_put(vcpu);
+	kfree(entries);
+	return done;
+}
+
+/*
  * The ioctls of vmxlab's own below: each copies its argument in, checks
  * every flag and reserved field, hands kernel structures to the subsystem
  * that does the work, and copies the answer out.
@@ -480,6 +548,10 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_ioctl_set_fpu(vcpu, argp);
 	case KVM_SET_CPUID2:
 		return vcpu_ioctl_set_cpuid2(vcpu, argp);
+	case KVM_GET_MSRS:
+		return vcpu_ioctl_get_msrs(vcpu, argp);
+	case KVM_SET_MSRS:
+		return vcpu_ioctl_set_msrs(vcpu, argp);
 	case VMXLAB_GET_VMCS:
 		return vcpu_ioctl_get_vmcs(vcpu, argp);
 	case VMXLAB_SET_TRACE:

@@ -172,6 +172,37 @@ struct vcpu_events {
 	u32 sipi_vector;	/* kept for KVM_GET_VCPU_EVENTS; vmxlab has no SIPI */
 };
 
+/*
+ * The guest MSRs vmxlab keeps (vmx/msrs.c).  The switched ones are MSRs
+ * the host uses too (SYSCALL's, RDTSCP's TSC_AUX): the hardware holds the
+ * guest's values only while the guest state is loaded (vmx/run.c), and
+ * the host's are put back before the thread leaves the CPU or returns to
+ * user space.  TSC_AUX is last: it is switched only when the CPU has it.
+ */
+enum vcpu_switched_msr {
+	VCPU_MSR_STAR,
+	VCPU_MSR_LSTAR,
+	VCPU_MSR_CSTAR,
+	VCPU_MSR_FMASK,
+	VCPU_MSR_TSC_AUX,
+	VCPU_NR_SWITCHED_MSRS
+};
+
+#define VCPU_NR_FIXED_MTRRS	11
+#define VCPU_NR_VAR_MTRRS	8
+
+struct vcpu_msrs {
+	u64 guest[VCPU_NR_SWITCHED_MSRS];
+	u64 host[VCPU_NR_SWITCHED_MSRS];	/* saved while the guest's are loaded */
+	u32 loaded;		/* bit i: the hardware holds guest[i] */
+	u64 misc_enable;
+	u64 ucode_rev;
+	u64 mcg_status;
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[VCPU_NR_FIXED_MTRRS];
+	u64 mtrr_var[2 * VCPU_NR_VAR_MTRRS];	/* PHYSBASEn, PHYSMASKn */
+};
+
 /* An INS/OUTS in progress: what its completion needs. */
 struct vcpu_string_io {
 	u8 size;		/* element: 1, 2 or 4 bytes */
@@ -218,6 +249,7 @@ struct vmxlab_vcpu {
 	u64 xcr0;
 	u64 kernel_gs_base;
 	u64 tsc_offset;
+	struct vcpu_msrs msrs;
 	struct fpu_guest guest_fpu;
 
 	/* Host state switched around KVM_RUN, not around each exit. */

@@ -74,6 +74,17 @@ void vcpu_reset_launch_state(struct vmxlab_vcpu *vcpu);
 long vcpu_run(struct vmxlab_vcpu *vcpu);
 void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu);
 
+/* vmx/msrs.c: the vCPU's MSRs, for the guest's exits and for KVM_GET/SET_MSRS (@host) */
+void vcpu_msrs_reset(struct vmxlab_vcpu *vcpu);
+int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host);
+int vcpu_set_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool host);
+void vcpu_msrs_load_guest(struct vmxlab_vcpu *vcpu);
+void vcpu_msrs_put_guest(struct vmxlab_vcpu *vcpu);
+#define VMXLAB_MSR_LIST_MAX	64	/* the index list's length at most */
+#define VMXLAB_MSRS_IO_MAX	256	/* KVM_GET/SET_MSRS: nmsrs below this, as KVM's */
+unsigned int vmxlab_msr_index_list(u32 *out);
+void vmxlab_msr_bitmap_init(void *bitmap);
+
 /* vmx/debugfs.c */
 void vmxlab_debugfs_init(void);
 void vmxlab_debugfs_exit(void);

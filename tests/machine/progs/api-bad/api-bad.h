@@ -88,6 +88,9 @@ void test_vcpu_ids(int sys, struct vm *vm, struct vcpu v[MAX_VCPUS]);
 void test_vcpu_mmap(struct vcpu *v, long size);
 void test_vcpu_ioctls(int fd);
 
+/* msrs.c: KVM_GET_MSR_INDEX_LIST, KVM_GET_MSRS, KVM_SET_MSRS. */
+void test_msrs(int sys, int vcpu);
+
 /* run.c: KVM_RUN. */
 bool vm_with_vcpu(int sys, struct vm *vm, struct vcpu *v, const void *code,
 		  size_t len, const char *setup);

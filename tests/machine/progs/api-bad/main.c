@@ -83,6 +83,7 @@ static void bad_sequence(int sys)
 		test_vcpu_mmap(&v[0], size);
 		test_vcpu_ioctls(v[0].fd);
 		test_vcpu_events(sys, &v[0]);
+		test_msrs(sys, v[0].fd);
 		if (c)
 			check("set-cpuid2-supported-ok", v[1].fd, KVM_SET_CPUID2, c, OK, OK);
 	}

@@ -66,6 +66,9 @@ int handle_rdmsr(struct vmxlab_vcpu *vcpu);
 int handle_wrmsr(struct vmxlab_vcpu *vcpu);
 int handle_xsetbv(struct vmxlab_vcpu *vcpu);
 
+/* vmx/debugregs.c */
+int handle_dr_access(struct vmxlab_vcpu *vcpu);
+
 /* exits/mmio.c */
 int handle_ept_violation(struct vmxlab_vcpu *vcpu);
 int handle_ept_misconfig(struct vmxlab_vcpu *vcpu);

@@ -34,6 +34,7 @@ void vmxlab_vmclear_all_on_this_cpu(void);
 
 /* vmx/dev.c */
 long vmxlab_check_extension(unsigned long cap);
+long vmxlab_enable_cap(void __user *argp);
 int vmxlab_dev_register(void);
 void vmxlab_dev_unregister(void);
 
@@ -62,6 +63,12 @@ void vcpu_vmclear(struct vmxlab_vcpu *vcpu);
 void vcpu_reset_launch_state(struct vmxlab_vcpu *vcpu);
 long vcpu_run(struct vmxlab_vcpu *vcpu);
 void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu);
+
+/* vmx/debugregs.c: the guest's DR0-DR3, DR6 and DR7 */
+void vcpu_debugregs_init(struct vmxlab_vcpu *vcpu);
+void vcpu_load_guest_debugregs(struct vmxlab_vcpu *vcpu);
+long vcpu_ioctl_get_debugregs(struct vmxlab_vcpu *vcpu, void __user *argp);
+long vcpu_ioctl_set_debugregs(struct vmxlab_vcpu *vcpu, void __user *argp);
 
 /* vmx/debugfs.c */
 void vmxlab_debugfs_init(void);

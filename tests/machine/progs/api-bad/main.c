@@ -29,7 +29,9 @@
  *     that exits now and then on KVM.
  *
  * The checks, by what they exercise: fds.c (the system, VM and vCPU file
- * descriptors), run.c (KVM_RUN), entry.c (failed entries, SET_VMCS); the
+ * descriptors), run.c (KVM_RUN), entry.c (failed entries, SET_VMCS),
+ * state.c (what QEMU 7.2 needs: capabilities, debug registers, the signal
+ * mask, a reset to real mode, slots as QEMU changes them); the
  * leak loop is here.  check.c compares an answer with vmxlab's and KVM's
  * promise, vm.c makes VMs and vCPUs, runner.c runs one in a thread until
  * a signal stops it; ../lib.c has what other test programs use too.
@@ -152,6 +154,12 @@ int main(int argc, char **argv)
 	if (!kvm_mode)
 		test_endless_loop(sys);
 	test_close_while_running(sys);
+	test_caps_qemu(sys);
+	test_debugregs(sys);
+	test_signal_mask(sys);
+	test_reset_to_real_mode(sys);
+	test_slots_qemu(sys);
+	test_slot_churn_while_running(sys);
 	test_leaks(sys, loops);
 	close(sys);
 	return failures ? 1 : 0;

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "hold", cmd_hold, "keep VMX on while a command runs (or until a signal)" },
 	{ "run", cmd_run, "run a guest (real, protected, paged or long mode) through KVM's API" },
 	{ "stat", cmd_stat, "show the exit statistics of the VMs vmxlab runs now" },
+	{ "exec", cmd_exec, "run a command that opens /dev/kvm (QEMU) on vmxlab's device" },
 };
 
 void error_msg(const char *fmt, ...)

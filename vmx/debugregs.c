@@ -27,6 +27,7 @@
 #include <asm/debugreg.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include <vmxlab/cpuid.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
 #include "exits/dispatch.h"
@@ -36,22 +37,29 @@
 #include "vmx/vmx.h"
 
 /*
- * DR6 bits software can change (B0-B3, BD, BS, BT, RTM) and bits that
- * read as 1 (SDM Vol. 3B, "Debug Status Register (DR6)"); DR7 bits that
- * hold a value (L/G0-3, LE, GE, RTM, GD, R/W and LEN) and the one that
- * reads as 1 ("Debug Control Register (DR7)").  Bits 63:32 of both are
- * reserved: writing a 1 there is #GP.
+ * DR6 bits software can change (B0-B3, BD, BS, BT, and RTM on a CPU with
+ * RTM) and bits that read as 1 (SDM Vol. 3B, "Debug Status Register
+ * (DR6)"); DR7 bits that hold a value (L/G0-3, LE, GE, RTM, GD, R/W and
+ * LEN) and the one that reads as 1 ("Debug Control Register (DR7)").
+ * Bits 63:32 of both are reserved: writing a 1 there is #GP.
  */
 #define GUEST_DR6_VOLATILE	0x0001e00fULL
 #define GUEST_DR6_FIXED_1	0xfffe0ff0ULL
 #define GUEST_DR6_RESET		0xffff0ff0ULL
+#define CPUID_7_EBX_RTM		BIT(11)
 #define GUEST_DR7_VOLATILE	0xffff2bffULL
 #define GUEST_DR7_FIXED_1	0x00000400ULL
 #define GUEST_DR7_ENABLES	0x000000ffULL	/* L0, G0 .. L3, G3 */
 
-static u64 dr6_value(u64 value)
+/* DR6.RTM (bit 16) reads as 1 unless the guest's CPUID offers RTM. */
+static u64 dr6_value(struct vmxlab_vcpu *vcpu, u64 value)
 {
-	return (value & GUEST_DR6_VOLATILE) | GUEST_DR6_FIXED_1;
+	const struct kvm_cpuid_entry2 *e = cpuid_cache_find(vcpu->cpuid, 7, 0);
+	u64 fixed = GUEST_DR6_FIXED_1;
+
+	if (!e || !(e->ebx & CPUID_7_EBX_RTM))
+		fixed |= X86_DR6_RTM;
+	return (value & GUEST_DR6_VOLATILE) | fixed;
 }
 
 static u64 dr7_value(u64 value)
@@ -161,7 +169,7 @@ static bool write_dr(struct vmxlab_vcpu *vcpu, u8 dr, u64 value)
 	if (value >> 32)
 		return false;
 	if (dr == 6) {
-		vcpu->dr6 = dr6_value(value);
+		vcpu->dr6 = dr6_value(vcpu, value);
 		return true;
 	}
 	vmcs_writel(VMCS_GUEST_DR7, dr7_value(value));
@@ -241,7 +249,7 @@ long vcpu_ioctl_set_debugregs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	if (regs.flags || (regs.dr6 >> 32) || (regs.dr7 >> 32))
 		return -EINVAL;
 	memcpy(vcpu->db, regs.db, sizeof(vcpu->db));
-	vcpu->dr6 = dr6_value(regs.dr6);
+	vcpu->dr6 = dr6_value(vcpu, regs.dr6);
 	vcpu_load(vcpu);
 	vmcs_writel(VMCS_GUEST_DR7, dr7_value(regs.dr7));
 	vcpu_put(vcpu);

@@ -164,7 +164,8 @@ static void test_debugregs_ioctls(struct vcpu *v)
 /*
  * Real mode at GUEST_ENTRY: read DR0, DR6, DR7 into EAX, EBX, ECX; write
  * 0x12345678 to DR1 and 0x4 (L1: breakpoint 1 armed, on an address the
- * guest never executes) to DR7; HLT.
+ * guest never executes) to DR7; write 0 to DR6 and read it back into ESI
+ * (its fixed bits, RTM among them without RTM in CPUID: 0xffff0ff0); HLT.
  */
 static const uint8_t guest_mov_dr[] = {
 	0x0f, 0x21, 0xc0,			/* mov eax, dr0 */
@@ -174,6 +175,9 @@ static const uint8_t guest_mov_dr[] = {
 	0x0f, 0x23, 0xca,			/* mov dr1, edx */
 	0x66, 0xba, 0x04, 0x00, 0x00, 0x00,	/* mov edx, 4 */
 	0x0f, 0x23, 0xfa,			/* mov dr7, edx */
+	0x66, 0x31, 0xd2,			/* xor edx, edx */
+	0x0f, 0x23, 0xf2,			/* mov dr6, edx */
+	0x0f, 0x21, 0xf6,			/* mov esi, dr6 */
 	0xf4,					/* hlt */
 };
 
@@ -203,6 +207,8 @@ static void test_guest_mov_dr(int sys)
 	       "guest read dr0 %#llx dr6 %#llx dr7 %#llx; want %#x, %#llx, %#llx",
 	       regs.rax, regs.rbx, regs.rcx, 0xabcd0000, DR6_RESET | 2, DR7_RESET | 0x200);
 	memset(&d, 0, sizeof(d));
+	report(regs.rsi == DR6_RESET, "mov-dr-dr6-fixed-bits",
+	       "guest wrote 0 to dr6 and read back %#llx; want %#llx", regs.rsi, DR6_RESET);
 	report(get_debugregs(v.fd, &d) && d.db[1] == 0x12345678 && d.dr7 == (DR7_RESET | 4),
 	       "mov-dr-guest-writes-kept", "db1 %#llx dr7 %#llx; want 0x12345678, %#llx",
 	       d.db[1], d.dr7, DR7_RESET | 4);

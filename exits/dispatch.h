@@ -67,6 +67,9 @@ int handle_wrmsr(struct vmxlab_vcpu *vcpu);
 int handle_rdpmc(struct vmxlab_vcpu *vcpu);
 int handle_xsetbv(struct vmxlab_vcpu *vcpu);
 
+/* vmx/debugregs.c */
+int handle_dr_access(struct vmxlab_vcpu *vcpu);
+
 /* exits/mmio.c */
 int handle_ept_violation(struct vmxlab_vcpu *vcpu);
 int handle_ept_misconfig(struct vmxlab_vcpu *vcpu);

@@ -6,7 +6,6 @@
  */
 #include <linux/sched.h>
 #include <linux/types.h>
-#include <asm/debugreg.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
 #include "exits/dispatch.h"
@@ -97,26 +96,26 @@ void vcpu_reflect_exception(struct vmxlab_vcpu *vcpu, u32 exit_intr_info)
  * qualification ("Exit Qualification for Debug Exceptions").  Put them
  * where the guest reads DR6, as delivery would have: B0-B3 replaced, BD
  * and BS added, RTM (active low in DR6) from the qualification's bit 16.
- * MOV DR does not exit, so the guest's DR6 is the hardware register.  A
- * general-detect #DB also clears DR7.GD on delivery.  The #DB carries
+ * Every MOV DR exits (vmx/debugregs.c): the guest's DR6 is vcpu->dr6,
+ * never the hardware's.  A general-detect #DB also clears DR7.GD on
+ * delivery.  The #DB carries
  * every pending condition: none stays pending in the VMCS to be delivered
  * twice (unless STI or MOV SS blocking holds, where VM entry wants BS kept:
  * "Checks on Guest Non-Register State").  INT1 sets no DR6 bit (@qual 0).
  */
 void vcpu_debug_exit_to_dr6(struct vmxlab_vcpu *vcpu, unsigned long qual)
 {
-	unsigned long dr6;
+	u64 dr6 = vcpu->dr6;
 
 	if (!qual)
 		return;
-	get_debugreg(dr6, 6);
 	dr6 = (dr6 & ~X86_DR6_B0_B3) |
 	      (qual & (VMX_DBG_QUAL_B0_B3 | VMX_DBG_QUAL_BD | VMX_DBG_QUAL_BS));
 	if (qual & VMX_DBG_QUAL_RTM)
 		dr6 &= ~X86_DR6_RTM;
 	else
 		dr6 |= X86_DR6_RTM;
-	set_debugreg(dr6, 6);
+	vcpu->dr6 = dr6;
 	if (qual & VMX_DBG_QUAL_BD)
 		vmcs_writel(VMCS_GUEST_DR7, vmcs_readl(VMCS_GUEST_DR7) & ~X86_DR7_GD);
 	if (!(vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY_INFO) &

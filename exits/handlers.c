@@ -193,6 +193,7 @@ const struct exit_handler exit_handlers[VMXLAB_MAX_EXIT_REASONS] = {
 	[VMX_EXIT_MONITOR]		= { .irqs_off = inject_ud },
 	[VMX_EXIT_MWAIT]		= { .irqs_off = inject_ud },
 	[VMX_EXIT_CR_ACCESS]		= { .irqs_on = handle_cr_access },
+	[VMX_EXIT_DR_ACCESS]		= { .irqs_off = handle_dr_access },
 	[VMX_EXIT_IO_INSTRUCTION]	= { .irqs_off = handle_io, .irqs_on = handle_string_io },
 	[VMX_EXIT_RDMSR]		= { .irqs_off = handle_rdmsr },
 	[VMX_EXIT_WRMSR]		= { .irqs_off = handle_wrmsr },

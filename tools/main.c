@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "stat", cmd_stat, "show the exit statistics of the VMs vmxlab runs now" },
 	{ "ps", cmd_ps, "list the VMs vmxlab runs now: owner, vCPUs, memory, exits" },
 	{ "top", cmd_top, "show the VMs' exits per second by reason, refreshed" },
+	{ "exec", cmd_exec, "run a command that opens /dev/kvm (QEMU) on vmxlab's device" },
 };
 
 void error_msg(const char *fmt, ...)

@@ -29,6 +29,7 @@ int cmd_info(int argc, char **argv);
 int cmd_cpus(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 
 /* Messages on stderr, prefixed with "vmxlab: ". */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

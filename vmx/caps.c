@@ -43,9 +43,14 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 		 * RDPMC exiting: the guest must not read the host's
 		 * performance counters; it gets #GP (exits/cr_msr.c).
 		 */
+		/*
+		 * MOV-DR exiting: the guest must not read the host's DR0-DR3
+		 * and DR6 (vmx/debugregs.c emulates every MOV DR).
+		 */
 		.required = VMX_PROCCTL_HLT_EXITING |
 			    VMX_PROCCTL_RDPMC_EXITING |
 			    VMX_PROCCTL_CR8_LOAD_EXITING |
+			    VMX_PROCCTL_MOV_DR_EXITING |
 			    VMX_PROCCTL_CR8_STORE_EXITING |
 			    VMX_PROCCTL_UNCOND_IO_EXITING |
 			    VMX_PROCCTL_MSR_BITMAPS |
@@ -68,8 +73,12 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 	[VMXLAB_CTLS_EXIT] = {
 		.msr = VMXLAB_CAP_EXIT,
 		.true_msr = VMXLAB_CAP_TRUE_EXIT,
-		/* A 64-bit host; EFER and PAT switched by the CPU, not by code. */
+		/*
+		 * A 64-bit host; EFER, PAT and the guest's DR7 and
+		 * IA32_DEBUGCTL switched by the CPU, not by code.
+		 */
 		.required = VMX_EXITCTL_HOST_ADDR_SPACE |
+			    VMX_EXITCTL_SAVE_DEBUG_CTLS |
 			    VMX_EXITCTL_SAVE_EFER | VMX_EXITCTL_LOAD_EFER |
 			    VMX_EXITCTL_SAVE_PAT | VMX_EXITCTL_LOAD_PAT,
 		/*
@@ -81,7 +90,8 @@ static const struct vmx_control_policy vmx_policies[VMXLAB_NR_CONTROL_SETS] = {
 	[VMXLAB_CTLS_ENTRY] = {
 		.msr = VMXLAB_CAP_ENTRY,
 		.true_msr = VMXLAB_CAP_TRUE_ENTRY,
-		.required = VMX_ENTRYCTL_LOAD_EFER | VMX_ENTRYCTL_LOAD_PAT,
+		.required = VMX_ENTRYCTL_LOAD_DEBUG_CTLS |
+			    VMX_ENTRYCTL_LOAD_EFER | VMX_ENTRYCTL_LOAD_PAT,
 		.optional = 0,
 	},
 };
@@ -123,8 +133,8 @@ const struct vmx_requirement vmx_requirements[VMXLAB_NR_REQUIREMENTS] = {
 		.fix = VMX_FIX_NEWER_CPU,
 	},
 	[VMXLAB_REQ_PROCBASED_CONTROLS] = {
-		.name = "processor-based controls: HLT, RDPMC, CR8 and I/O exiting, MSR bitmaps, secondary controls",
-		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 11, 19, 20, 24, 28, 31",
+		.name = "processor-based controls: HLT, RDPMC, CR8, MOV-DR and I/O exiting, MSR bitmaps, secondary controls",
+		.where = "IA32_VMX_(TRUE_)PROCBASED_CTLS allowed-1 bits 7, 11, 19, 20, 23, 24, 28, 31",
 		.sdm = "Vol. 3C Processor-Based VM-Execution Controls",
 		.fix = VMX_FIX_NEWER_CPU,
 	},
@@ -135,14 +145,14 @@ const struct vmx_requirement vmx_requirements[VMXLAB_NR_REQUIREMENTS] = {
 		.fix = VMX_FIX_NEWER_CPU,
 	},
 	[VMXLAB_REQ_EXIT_CONTROLS] = {
-		.name = "VM-exit controls: 64-bit host, save/load EFER and PAT",
-		.where = "IA32_VMX_(TRUE_)EXIT_CTLS allowed-1 bits 9, 18-21",
+		.name = "VM-exit controls: 64-bit host, save debug controls, save/load EFER and PAT",
+		.where = "IA32_VMX_(TRUE_)EXIT_CTLS allowed-1 bits 2, 9, 18-21",
 		.sdm = "Vol. 3C Primary VM-Exit Controls",
 		.fix = VMX_FIX_NEWER_CPU,
 	},
 	[VMXLAB_REQ_ENTRY_CONTROLS] = {
-		.name = "VM-entry controls: load EFER and PAT",
-		.where = "IA32_VMX_(TRUE_)ENTRY_CTLS allowed-1 bits 14, 15",
+		.name = "VM-entry controls: load debug controls, EFER and PAT",
+		.where = "IA32_VMX_(TRUE_)ENTRY_CTLS allowed-1 bits 2, 14, 15",
 		.sdm = "Vol. 3C VM-Entry Controls",
 		.fix = VMX_FIX_NEWER_CPU,
 	},

@@ -113,7 +113,15 @@ static long dev_ioctl_vmx_disable(struct vmxlab_file *vf)
 
 /*
  * KVM_CHECK_EXTENSION: what vmxlab really offers, 0 for everything else
- * (KVM API documentation, "KVM_CHECK_EXTENSION").
+ * (KVM API documentation, "KVM_CHECK_EXTENSION").  Two answers are gates
+ * that QEMU requires even without an in-kernel irqchip, each for an ioctl
+ * vmxlab answers as KVM does without one:
+ *   JOIN_MEMORY_REGIONS_WORKS: adjacent slots may be set and deleted one
+ *     by one (vmx/vm.c refuses only overlaps);
+ *   IRQ_ROUTING: KVM_SET_GSI_ROUTING, which has no irqchip to route to:
+ *     -EINVAL, as on KVM before KVM_CREATE_IRQCHIP (vmx/vm.c).
+ * XSAVE and XCRS are 0: QEMU then moves x87/SSE state with KVM_GET/SET_FPU
+ * and leaves XCR0 to the guest's XSETBV (exits/cr_msr.c).
  */
 long vmxlab_check_extension(unsigned long cap)
 {
@@ -125,10 +133,13 @@ long vmxlab_check_extension(unsigned long cap)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_IRQ_ROUTING:
 	case KVM_CAP_INTERNAL_ERROR_DATA:
 	case KVM_CAP_MP_STATE:		/* RUNNABLE: no in-kernel local APIC */
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_DEBUGREGS:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
@@ -139,6 +150,20 @@ long vmxlab_check_extension(unsigned long cap)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * KVM_ENABLE_CAP on a VM or vCPU fd: vmxlab has no capability to enable,
+ * so every one is -EINVAL, KVM's answer for a capability it does not know
+ * (KVM API documentation, "KVM_ENABLE_CAP").
+ */
+long vmxlab_enable_cap(void __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	return -EINVAL;
 }
 
 static u32 proc2_controls(void)

@@ -426,6 +426,7 @@ static int run_batch(struct vmxlab_vcpu *vcpu)
 	load_guest_state(vcpu);
 	refresh_host_state(vcpu);
 	guest_xcr0 = load_guest_xcr0(vcpu);
+	vcpu_load_guest_debugregs(vcpu);	/* DR0-DR3, if the guest's DR7 arms them */
 	action = run_irqs_off(vcpu);
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);

@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -513,6 +514,47 @@ static long vcpu_ioctl_set_mp_state(struct vmxlab_vcpu *vcpu, void __user *argp)
 	return vcpu_set_mp_state(vcpu, mp.mp_state);
 }
 
+/*
+ * KVM_SET_SIGNAL_MASK (KVM API documentation): the signal mask KVM_RUN
+ * runs with, so that a signal blocked outside KVM_RUN still ends it with
+ * -EINTR; len must be the kernel's sigset size (8), a NULL argument
+ * removes the mask.  SIGKILL and SIGSTOP cannot be blocked.
+ */
+static long vcpu_ioctl_set_signal_mask(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_signal_mask __user *umask = argp;
+	struct kvm_signal_mask header;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&header, umask, sizeof(header)))
+		return -EFAULT;
+	if (header.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, umask->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = set;
+	vcpu->sigset_active = true;
+	return 0;
+}
+
+static long vcpu_run_with_sigmask(struct vmxlab_vcpu *vcpu)
+{
+	sigset_t saved;
+	long ret;
+
+	if (!vcpu->sigset_active)
+		return vcpu_run(vcpu);
+	sigprocmask(SIG_SETMASK, &vcpu->sigset, &saved);
+	ret = vcpu_run(vcpu);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return ret;
+}
+
 static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
 {
 	long ret;
@@ -525,7 +567,7 @@ static long vcpu_ioctl_run(struct vmxlab_vcpu *vcpu, unsigned long arg)
 	 */
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
-	ret = vcpu_run(vcpu);
+	ret = vcpu_run_with_sigmask(vcpu);
 	mutex_unlock(&vcpu->mutex);
 	return ret;
 }
@@ -552,6 +594,14 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_ioctl_get_msrs(vcpu, argp);
 	case KVM_SET_MSRS:
 		return vcpu_ioctl_set_msrs(vcpu, argp);
+	case KVM_GET_DEBUGREGS:
+		return vcpu_ioctl_get_debugregs(vcpu, argp);
+	case KVM_SET_DEBUGREGS:
+		return vcpu_ioctl_set_debugregs(vcpu, argp);
+	case KVM_SET_SIGNAL_MASK:
+		return vcpu_ioctl_set_signal_mask(vcpu, argp);
+	case KVM_ENABLE_CAP:
+		return vmxlab_enable_cap(argp);
 	case VMXLAB_GET_VMCS:
 		return vcpu_ioctl_get_vmcs(vcpu, argp);
 	case VMXLAB_SET_TRACE:
@@ -728,6 +778,7 @@ static struct vmxlab_vcpu *vcpu_alloc(struct vmxlab_vm *vm, u32 id)
 	vcpu_load(vcpu);
 	vmcs_init_vcpu(vcpu);
 	vcpu_put(vcpu);
+	vcpu_debugregs_init(vcpu);
 	return vcpu;
 }
 

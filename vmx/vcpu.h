@@ -24,6 +24,7 @@
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <asm/fpu/api.h>
@@ -251,6 +252,12 @@ struct vmxlab_vcpu {
 	u64 tsc_offset;
 	struct vcpu_msrs msrs;
 	struct fpu_guest guest_fpu;
+	/* Debug registers (vmx/debugregs.c); DR7 is GUEST_DR7 in the VMCS. */
+	u64 db[4];		/* DR0-DR3 */
+	u64 dr6;
+	/* KVM_SET_SIGNAL_MASK: the signal mask while KVM_RUN runs. */
+	bool sigset_active;
+	sigset_t sigset;
 
 	/* Host state switched around KVM_RUN, not around each exit. */
 	bool guest_state_loaded;

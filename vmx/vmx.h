@@ -45,6 +45,7 @@ void vmxlab_user_uncharge(kuid_t uid, enum vmxlab_user_limit what);
 /* vmx/dev.c */
 long vmxlab_check_extension(unsigned long cap);
 bool vmxlab_caller_sees_host(void);
+long vmxlab_enable_cap(void __user *argp);
 int vmxlab_dev_register(void);
 void vmxlab_dev_unregister(void);
 
@@ -84,6 +85,11 @@ void vcpu_msrs_put_guest(struct vmxlab_vcpu *vcpu);
 #define VMXLAB_MSRS_IO_MAX	256	/* KVM_GET/SET_MSRS: nmsrs below this, as KVM's */
 unsigned int vmxlab_msr_index_list(u32 *out);
 void vmxlab_msr_bitmap_init(void *bitmap);
+/* vmx/debugregs.c: the guest's DR0-DR3, DR6 and DR7 */
+void vcpu_debugregs_init(struct vmxlab_vcpu *vcpu);
+void vcpu_load_guest_debugregs(struct vmxlab_vcpu *vcpu);
+long vcpu_ioctl_get_debugregs(struct vmxlab_vcpu *vcpu, void __user *argp);
+long vcpu_ioctl_set_debugregs(struct vmxlab_vcpu *vcpu, void __user *argp);
 
 /* vmx/debugfs.c */
 void vmxlab_debugfs_init(void);

@@ -114,5 +114,12 @@ void test_sregs_atomic(int sys);
 void test_exit_info_offset(int sys);
 void test_run_with_ioctls(int sys);
 void test_file_slots(int sys, const char *path);
+/* state.c: what QEMU 7.2 needs (capabilities, debug registers, signal mask, reset, slots). */
+void test_caps_qemu(int sys);
+void test_debugregs(int sys);
+void test_signal_mask(int sys);
+void test_reset_to_real_mode(int sys);
+void test_slots_qemu(int sys);
+void test_slot_churn_while_running(int sys);
 
 #endif /* VMXLAB_API_BAD_H */

@@ -34,7 +34,11 @@
  *
  * The checks, by what they exercise: fds.c (the system, VM and vCPU file
  * descriptors), run.c (KVM_RUN), entry.c (failed entries, SET_VMCS),
- * safety.c (host safety and limits); the leak loop is here.  check.c compares an answer with vmxlab's and KVM's
+ * safety.c (host safety and limits), state.c (what QEMU 7.2 needs:
+ * capabilities, debug registers, the signal mask, a reset to real mode,
+ * slots as QEMU changes them), events.c (interrupts, NMIs, vCPU events,
+ * MP state), msrs.c (the MSR ioctls); the leak loop is here.  check.c
+ * compares an answer with vmxlab's and KVM's
  * promise, vm.c makes VMs and vCPUs, runner.c runs one in a thread until
  * a signal stops it; ../lib.c has what other test programs use too.
  */
@@ -202,6 +206,12 @@ int main(int argc, char **argv)
 	if (!kvm_mode)
 		test_endless_loop(sys);
 	test_close_while_running(sys);
+	test_caps_qemu(sys);
+	test_debugregs(sys);
+	test_signal_mask(sys);
+	test_reset_to_real_mode(sys);
+	test_slots_qemu(sys);
+	test_slot_churn_while_running(sys);
 	test_leaks(sys, loops);
 	close(sys);
 	return failures ? 1 : 0;

@@ -21,7 +21,9 @@
  *
  * Measurements:
  *  - exit-cost.bin (with the device's KVM_GET_SUPPORTED_CPUID table set):
- *    the guest's own lines: baseline, cpuid, pio-out, mmio-write, hlt;
+ *    the guest's own lines: baseline, cpuid, pio-out, mmio-write, hlt
+ *    (throughput over 1000 exits) and cpuid-min .. hlt-min (the smallest
+ *    single exit);
  *  - create-SIZE, first-run-SIZE (first-out.bin, SIZE 16M, 256M, 1G):
  *    RDTSC before KVM_CREATE_VM (memory already mmap'ed and the guest
  *    copied in), through the slots, the vCPU, its run area and registers,

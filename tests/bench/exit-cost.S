@@ -108,6 +108,21 @@ _start:
 	smallest body_nothing
 	mov	%ebp, baseline_min
 
+	/* No exits: ticks per 1000 rounds of a 2-instruction loop. */
+	mov	$1000000, %ecx
+	rdtsc
+	mov	%eax, %edi
+1:	dec	%ecx
+	jnz	1b
+	rdtsc
+	sub	%edi, %eax
+	xor	%edx, %edx
+	mov	$1000, %ebx
+	div	%ebx
+	mov	%eax, %ebp
+	mov	$msg_spin, %si
+	call	print_line
+
 	measure	body_cpuid, msg_cpuid, msg_cpuid_min
 	measure	body_pio_out, msg_pio, msg_pio_min
 
@@ -156,6 +171,7 @@ msg_cpuid:	.asciz "cpuid "
 msg_pio:	.asciz "pio-out "
 msg_mmio:	.asciz "mmio-write "
 msg_hlt:	.asciz "hlt "
+msg_spin:	.asciz "spin-2000 "
 msg_cpuid_min:	.asciz "cpuid-min "
 msg_pio_min:	.asciz "pio-out-min "
 msg_mmio_min:	.asciz "mmio-write-min "

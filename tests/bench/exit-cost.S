@@ -15,6 +15,8 @@
  *
  * Prints, one line each (decimal), to port 0xE9:
  *   baseline N     one empty round of the throughput loop
+ *   spin-2000 N    1,000 rounds of a 2-instruction loop without exits:
+ *                  2000 when the host ran nothing else meanwhile
  *   cpuid N        CPUID leaf 0, answered in the kernel
  *   pio-out N      OUT to port 0x80, answered by user space
  *   mmio-write N   a 4-byte store to guest-physical 0xA0000, which no

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Opening /dev/vmxlab and explaining, in plain words, why it failed.
+ * Opening /dev/vmxlab and explaining, in plain words, why it failed; the
+ * --device option of the commands that run another command.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,4 +133,35 @@ int device_ioctl_failed(const char *path, const char *what, int err)
 	}
 	error_msg("%s on %s failed: %s; see dmesg", what, path, strerror(err));
 	return EXIT_FAILED;
+}
+
+/*
+ * The options of a command that runs another one (`hold`, `exec`):
+ * --device PATH and --help, up to COMMAND, which keeps its own options
+ * ("+" stops at the first non-option).  Returns -1 to go on, else the
+ * exit status (help printed, or a usage error).
+ */
+int parse_device_then_command(int argc, char **argv, const char **device,
+			      const char *name, void (*usage)(FILE *out))
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			*device = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			return usage_hint(name);
+		}
+	}
+	return -1;
 }

@@ -53,31 +53,13 @@ static void exec_usage(FILE *out)
 
 static int parse_exec_options(int argc, char **argv, const char **device)
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int opt;
+	int ret = parse_device_then_command(argc, argv, device, "exec", exec_usage);
 
-	/* "+": options end at COMMAND, which keeps its own options. */
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			*device = optarg;
-			break;
-		case 'h':
-			exec_usage(stdout);
-			return EXIT_OK;
-		default:
-			return usage_hint("exec");
-		}
-	}
-	if (optind >= argc) {
+	if (ret < 0 && optind >= argc) {
 		error_msg("exec: no COMMAND given");
 		return usage_hint("exec");
 	}
-	return -1;
+	return ret;
 }
 
 /* The device must exist and be a character device (a bind mount of anything else would mislead). */

@@ -36,27 +36,7 @@ static void hold_usage(FILE *out)
 
 static int parse_hold_options(int argc, char **argv, const char **device)
 {
-	static const struct option longopts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int opt;
-
-	/* "+": options end at COMMAND, which keeps its own options. */
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			*device = optarg;
-			break;
-		case 'h':
-			hold_usage(stdout);
-			return EXIT_OK;
-		default:
-			return usage_hint("hold");
-		}
-	}
-	return -1;
+	return parse_device_then_command(argc, argv, device, "hold", hold_usage);
 }
 
 static int vmx_enable(int fd, const char *device)

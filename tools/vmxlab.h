@@ -37,6 +37,9 @@ void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The "Try 'vmxlab CMD --help'" hint after a bad option; returns EXIT_USAGE. */
 int usage_hint(const char *command);
 
+/* device.c: --device PATH [--help] before a COMMAND; -1 to go on, else the exit status. */
+int parse_device_then_command(int argc, char **argv, const char **device,
+			      const char *name, void (*usage)(FILE *out));
 /* device.c: open @path; on failure explain it and return -EXIT_*. */
 int device_open(const char *path);
 void explain_permission_denied(const char *path);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines:
+# machines: on-request (kvm_intel's half stops Bochs' debugger on some guests: see below)
 # (none yet: run it by name, boot.sh --tests fuzz-guest.  Three boots hung
 # in the kvm_intel phase, the reference run before vmxlab's: Bochs' internal
 # debugger stops in kvm_intel's random guests, at INT3 and also at IRET

@@ -1,6 +1,6 @@
 #!/bin/sh
-# machines: on-request (`make check-qemu`; it joins make check's bochs-6.1
-# boot once QEMU boots Linux on vmxlab: issue 11)
+# machines: on-request (`make check-qemu`; it joins make check once QEMU
+# boots Linux on vmxlab: issue 11)
 # needs: qemu
 # timeout: 300
 # Debian 12's unmodified QEMU 7.2 boots Debian's 6.1 kernel with a busybox

@@ -41,7 +41,7 @@ static int parse_hold_options(int argc, char **argv, const char **device)
 
 static int vmx_enable(int fd, const char *device)
 {
-	if (!ioctl(fd, VMXLAB_VMX_ENABLE))
+	if (!ioctl(fd, VMXLAB_VMX_ENABLE, 0UL))
 		return EXIT_OK;
 	switch (errno) {
 	case EBUSY:
@@ -58,7 +58,7 @@ static int vmx_enable(int fd, const char *device)
 
 static int vmx_disable(int fd)
 {
-	if (!ioctl(fd, VMXLAB_VMX_DISABLE))
+	if (!ioctl(fd, VMXLAB_VMX_DISABLE, 0UL))
 		return EXIT_OK;
 	error_msg("disabling VMX failed: %s; see dmesg (closing the device releases it)",
 		  strerror(errno));

@@ -91,9 +91,12 @@ int fake_sys_ioctl(unsigned long request, void *arg)
 		return get_caps(arg);
 	case VMXLAB_GET_CPU_STATE:
 		return get_cpu_state(arg);
+	/* Both take no argument: like the module, refuse anything but 0. */
 	case VMXLAB_VMX_ENABLE:
-		return vmx_enable();
+		return arg ? fake_fail(EINVAL) : vmx_enable();
 	case VMXLAB_VMX_DISABLE:
+		if (arg)
+			return fake_fail(EINVAL);
 		log_call("disable");
 		return 0;
 	default:

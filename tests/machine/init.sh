@@ -142,13 +142,26 @@ run_shell_cmd() {
 	fi
 }
 
+# While the tests run, a kernel line every 20 emulated seconds: boot.sh
+# tells a machine that is only slow (a busy host) from one that hangs (no
+# line for many minutes).  Not during --shell-cmd: a benchmark must not
+# pay for console output.  Through /dev/kmsg, like every VMXLAB- line, so
+# that it never splits another line on the serial port.
+start_heartbeat() {
+	while sleep 20; do kmsg "VMXLAB-ALIVE $SUITE"; done &
+	HEARTBEAT=$!
+}
+
 main() {
 	mkdir -p "$OUT"
 	kmsg "VMXLAB-BOOTED $SUITE cpus=$(grep -c '^processor' /proc/cpuinfo) taint=$(cat /proc/sys/kernel/tainted)"
 	kmsg_mark
+	start_heartbeat
 	for t in $TESTS; do
 		run_test "$t"
 	done
+	kill "$HEARTBEAT"
+	kmsg "VMXLAB-TESTS-END $SUITE"
 	run_shell_cmd
 	kmsg "VMXLAB-DONE $SUITE"
 	sleep 2	# let the UART drain, else the last lines are lost

@@ -213,6 +213,9 @@ main() {
 	else
 		ROOT=$(mktemp -d /var/tmp/vmxlab-fresh.XXXXXX)
 	fi
+	# A Debian / is 0755; mktemp's 0700 would lock every user but root
+	# out of the chroot (the tool tests run vmxlab as nobody).
+	chmod 0755 "$ROOT"
 	LOGDIR="$TOP/build/fresh-machine"
 	rm -rf "$LOGDIR"
 	mkdir -p "$LOGDIR"

@@ -34,10 +34,12 @@
  *	if (rsp != regs->host_rsp) { regs->host_rsp = rsp; VMWRITE(HOST_RSP, rsp); }
  *	if (cr2 != regs->cr2) cr2 = regs->cr2;
  *	load guest GPRs from regs;
+ *	VERW (where the kernel clears CPU buffers for VMs);
  *	launched ? VMRESUME : VMLAUNCH;   // success: continues at vmxlab_vmexit
  *	return VMXLAB_ENTER_VMFAIL;
  * vmxlab_vmexit:
  *	save guest GPRs and CR2 into regs (regs from the stack);
+ *	fill the RSB, clear branch history (where the kernel does for VMs);
  *	return VMXLAB_ENTER_OK;
  */
 #include <linux/linkage.h>
@@ -71,8 +73,11 @@ SYM_FUNC_START(vmxlab_enter_guest)
 	je	2f
 	mov	%rax, %cr2
 2:
-	/* ZF = !launched; no instruction below touches the flags. */
-	test	%rsi, %rsi
+	/*
+	 * CF = !launched (0 - 1 borrows).  Nothing below touches CF: the
+	 * MOVs touch no flag, VERW only ZF.
+	 */
+	cmp	$1, %rsi
 
 	mov	GREGS_RAX_OFF(%rdi), %rax
 	mov	GREGS_RCX_OFF(%rdi), %rcx
@@ -90,8 +95,16 @@ SYM_FUNC_START(vmxlab_enter_guest)
 	mov	GREGS_R15_OFF(%rdi), %r15
 	mov	GREGS_RDI_OFF(%rdi), %rdi
 
+	/*
+	 * MDS, TAA, MMIO stale data, RFDS: clear the CPU buffers the host
+	 * filled, as the last memory access before entry.  The kernel sets
+	 * X86_FEATURE_CLEAR_CPU_BUF_VM where the CPU needs it (both 6.1 and
+	 * 6.12 offer the macro); elsewhere it is patched out at load.
+	 */
+	VM_CLEAR_CPU_BUFFERS
+
 	UNWIND_HINT_SAVE
-	jz	.Llaunch
+	jc	.Llaunch
 .Lresume:
 	vmresume
 	jmp	.Lvmfail
@@ -125,6 +138,16 @@ SYM_INNER_LABEL(vmxlab_vmexit, SYM_L_GLOBAL)
 	pop	GREGS_RDI_OFF(%rdi)
 	mov	%cr2, %rax
 	mov	%rax, GREGS_CR2_OFF(%rdi)
+
+	/*
+	 * Before the first RET after the exit: return predictions the guest
+	 * trained must not steer the host (RSB filling; the one-entry
+	 * variant where eIBRS leaves only PBRSB), nor its branch history
+	 * (BHI).  Both are patched in by the kernel where the CPU needs
+	 * them; they clobber RAX and RCX only, saved above.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE
+	CLEAR_BRANCH_HISTORY_VMEXIT
 	mov	$VMXLAB_ENTER_OK, %eax
 
 .Lout:

@@ -19,6 +19,7 @@ static int __init vmxlab_init(void)
 	err = vmxlab_probe();
 	if (err)
 		return err;
+	vmxlab_mitigations_init();
 	err = vmxlab_run_init();
 	if (err)
 		return err;

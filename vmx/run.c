@@ -30,6 +30,7 @@
 #include <asm/desc.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/tlbflush.h>
 #include <asm/tsc.h>
 #include <vmxlab/exits.h>
@@ -56,10 +57,17 @@ void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu)
 		vmx_insn_report("INVVPID", status);
 }
 
+/*
+ * Another vCPU's VMCS becomes current here: a barrier first, so that
+ * branch predictions one guest trained cannot steer the next (IBPB, where
+ * the kernel uses it: X86_FEATURE_USE_IBPB).  vCPUs of one VM trust each
+ * other no less, but knowing the VM costs a lookup; switches are rare.
+ */
 static void vmptrld_here(struct vmxlab_vcpu *vcpu)
 {
 	enum vmx_insn_status status;
 
+	indirect_branch_prediction_barrier();
 	status = vmx_vmptrld(vcpu->vmcs_pa);
 	if (status != VMX_INSN_OK)
 		vmx_insn_report("VMPTRLD", status);
@@ -417,6 +425,18 @@ static int run_irqs_off(struct vmxlab_vcpu *vcpu)
 	return run_irqs_off_loop(vcpu, false);
 }
 
+/*
+ * L1TF: host code ran with interrupts on since the last entry (user
+ * space, interrupts, the scheduler) and may have left secrets in L1D;
+ * flush it (vmx/mitigations.c says when this is on).  SDM Vol. 4,
+ * IA32_FLUSH_CMD: bit 0 writes back and invalidates the L1 data cache.
+ */
+static __always_inline void flush_l1d_before_batch(void)
+{
+	if (static_branch_unlikely(&vmxlab_l1d_flush))
+		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+}
+
 static int run_batch(struct vmxlab_vcpu *vcpu)
 {
 	bool guest_xcr0;
@@ -427,6 +447,7 @@ static int run_batch(struct vmxlab_vcpu *vcpu)
 	refresh_host_state(vcpu);
 	guest_xcr0 = load_guest_xcr0(vcpu);
 	vcpu_load_guest_debugregs(vcpu);	/* DR0-DR3, if the guest's DR7 arms them */
+	flush_l1d_before_batch();
 	action = run_irqs_off(vcpu);
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->host_xcr0);

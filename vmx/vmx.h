@@ -7,6 +7,7 @@
 #ifndef VMXLAB_VMX_H
 #define VMXLAB_VMX_H
 
+#include <linux/jump_label.h>
 #include <linux/printk.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -64,6 +65,10 @@ int vm_write_guest(struct vmxlab_vm *vm, u64 gpa, const void *buf, unsigned int 
 /* vmx/vcpu.c */
 int vmxlab_create_vcpu(struct vmxlab_vm *vm, unsigned long id);
 void vcpu_destroy(struct vmxlab_vcpu *vcpu);
+
+/* vmx/mitigations.c: speculation barriers between guest and host */
+DECLARE_STATIC_KEY_FALSE(vmxlab_l1d_flush);
+void vmxlab_mitigations_init(void);
 
 /* vmx/run.c: the vCPU's VMCS on this CPU, KVM_RUN */
 int vmxlab_run_init(void);

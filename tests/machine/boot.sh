@@ -4,6 +4,7 @@
 #
 #   boot.sh --kernel 6.1|6.12 --cpus N [--emulator bochs|qemu]
 #           [--tests GLOB] [--shell-cmd 'CMD'] [--out DIR] [--timeout SECONDS]
+#           [--mitigations off|auto]
 #
 # --tests GLOB   run the tests (tests/*.sh) whose name matches GLOB (or one
 #                of several space-separated GLOBs), 'none'
@@ -12,6 +13,9 @@
 # --shell-cmd    a shell command run in the machine after the tests; its
 #                output comes back as VMXLAB-OUT lines. /vmxlab.ko and
 #                /bin/vmxlab are there, nothing is loaded.
+# --mitigations  the kernel's speculation mitigations: off (the default:
+#                faster, and the suites' figures assume it) or auto (the
+#                kernel's own choice, as on a Debian install).
 # Bochs (emulated Haswell, VT-x with EPT) boots in ~90 s; QEMU (TCG, a CPU
 # without VMX) in ~15 s.  Writes DIR/results (PASS/FAIL lines) and
 # DIR/serial.out (DIR: build/machine/boot-<emulator>-<kernel> by default);
@@ -20,13 +24,13 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-CMDLINE='console=ttyS0,115200 panic=-1 rdinit=/init loglevel=4 nokaslr mitigations=off printk.devkmsg=on'
+CMDLINE='console=ttyS0,115200 panic=-1 rdinit=/init loglevel=4 nokaslr printk.devkmsg=on'
 
 die() { echo "boot.sh: $*" >&2; exit 2; }
 say() { echo "boot.sh[$SUITE]: $*" >&2; }
 
 parse_args() {
-	KERNEL='' CPUS=1 EMULATOR=bochs GLOB='' SHELL_CMD='' OUT='' TIMEOUT=''
+	KERNEL='' CPUS=1 EMULATOR=bochs GLOB='' SHELL_CMD='' OUT='' TIMEOUT='' MITIGATIONS=off
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--kernel) KERNEL=$2 ;;
@@ -36,6 +40,7 @@ parse_args() {
 		--shell-cmd) SHELL_CMD=$2 ;;
 		--out) OUT=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
+		--mitigations) MITIGATIONS=$2 ;;
 		-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 		*) die "unknown argument $1 (see --help)" ;;
 		esac
@@ -43,6 +48,8 @@ parse_args() {
 	done
 	case $KERNEL in 6.1|6.12) ;; *) die "--kernel 6.1 or 6.12" ;; esac
 	case $EMULATOR in bochs|qemu) ;; *) die "--emulator bochs or qemu" ;; esac
+	case $MITIGATIONS in off|auto) ;; *) die "--mitigations off or auto" ;; esac
+	CMDLINE="$CMDLINE mitigations=$MITIGATIONS"
 	if [ "$EMULATOR" = bochs ]; then MACHINE=bochs-$KERNEL; else MACHINE=qemu-novmx; fi
 	SUITE=$EMULATOR-$KERNEL
 	OUT=${OUT:-$TOP/build/machine/boot-$SUITE}

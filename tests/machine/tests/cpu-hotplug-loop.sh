@@ -42,6 +42,9 @@ inner() {
 			fail "round $round: cpu1 back online during hold: $(echo "$out" | grep '^cpu1')"
 		echo "$out" | grep -qE '^cpu0: online vmxon=yes cr4.vmxe=1' ||
 			fail "round $round: cpu0 during hold: $(echo "$out" | grep '^cpu0')"
+		# As it happens, on the serial line: a run that hangs or is cut
+		# short still shows how many rounds passed.
+		echo "<3>VMXLAB-PROGRESS cpu-hotplug-loop: round $round of $ROUNDS done at $(cut -d' ' -f1 /proc/uptime) s" > /dev/kmsg
 		round=$((round + 1))
 	done
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # machines: bochs-6.1 bochs-6.12
 # timeout: 1200
-# SIGKILL of VMMs inside KVM_RUN, 30 rounds: each round starts two
+# SIGKILL of VMMs inside KVM_RUN, 20 rounds: each round starts two
 # `vmxlab run`s, a two-vCPU long-mode guest that spins with a port exit to
 # user space every 4096 rounds (msr-spin) and a real-mode guest in
 # `jmp .` that never exits (loop), waits until `vmxlab ps` shows both VMs
@@ -16,14 +16,14 @@
 #
 # Memory (lib.sh: MemFree + per-CPU page lists, after drop_caches): a VM
 # that is never freed keeps at least its vCPUs' run areas (2 pages each, 3
-# vCPUs a round: 720 KiB over 30 rounds), its pinned guest pages and its
-# EPT; free memory may drop by 512 KiB at most.  Its structures are slab:
+# vCPUs a round: 480 KiB over 20 rounds), its pinned guest pages and its
+# EPT; free memory may drop by 384 KiB at most.  Its structures are slab:
 # slab may grow by 256 KiB at most.
 . /lib/vmxlab-test.sh
 need_tool
 
-ROUNDS=30
-FREE_TOLERANCE_KB=512
+ROUNDS=20
+FREE_TOLERANCE_KB=384
 SLAB_TOLERANCE_KB=256
 
 io_pid=""

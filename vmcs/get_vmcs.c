@@ -16,6 +16,24 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
+/*
+ * VMREAD of one field into *@value, which only a success writes.  Not
+ * inlined: inlined into the loop below, GCC 12 stored VMREAD's register
+ * (holding the field's encoding) as the value of a field whose VMREAD
+ * failed, where the source stores 0: the documented 0 of an unsupported
+ * field became its encoding.  Across a call the failure path cannot see
+ * that register.
+ */
+static noinline bool read_one_field(u32 encoding, unsigned long *value)
+{
+	unsigned long v;
+
+	if (vmx_vmread(encoding, &v) != VMX_INSN_OK)
+		return false;
+	*value = v;
+	return true;
+}
+
 static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count,
 			    bool show_host)
 {
@@ -26,9 +44,9 @@ static void read_all_fields(struct vmxlab_vmcs_field *fields, unsigned int count
 
 		fields[i].encoding = vmcs_field_encoding(i);
 		fields[i].flags = 0;
-		if (vmx_vmread(fields[i].encoding, &value) == VMX_INSN_OK)
+		if (read_one_field(fields[i].encoding, &value))
 			fields[i].flags = VMXLAB_VMCS_FIELD_SUPPORTED;
-		fields[i].value = fields[i].flags ? value : 0;
+		fields[i].value = value;
 		if (!show_host && vmcs_field_reveals_host(fields[i].encoding)) {
 			fields[i].flags |= VMXLAB_VMCS_FIELD_HIDDEN;
 			fields[i].value = 0;

@@ -17,6 +17,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
@@ -38,6 +39,7 @@ enum vmxon_failure {
 	VMXON_FIXED_BITS,	/* CR0/CR4 outside the VMX-fixed bits */
 	VMXON_INSN,		/* VMXON itself failed */
 	VMXON_NO_REGION,	/* no memory for the VMXON region */
+	VMXON_REFUSED,		/* refuse_vmxon_cpu names this CPU */
 };
 
 struct vmxlab_cpu {
@@ -48,6 +50,19 @@ struct vmxlab_cpu {
 };
 
 static DEFINE_PER_CPU(struct vmxlab_cpu, vmxlab_cpu);
+
+/*
+ * Fault injection: a CPU whose VMXON fails while the others succeed is
+ * what the all-or-nothing paths below exist for (another hypervisor on
+ * one CPU, a CPU whose firmware left VMX locked off), and no machine
+ * shows it on demand.  Naming a CPU here makes that CPU fail just before
+ * VMXON, with CR4.VMXE already set, as a failed VMXON leaves it.  Read
+ * only when VMX is turned on (first user, CPU online, resume).
+ */
+static int refuse_vmxon_cpu = -1;
+module_param(refuse_vmxon_cpu, int, 0644);
+MODULE_PARM_DESC(refuse_vmxon_cpu,
+		 "Fault injection, for testing: entering VMX operation fails on this CPU (the others then leave it again; a CPU coming online is refused). -1 (default): none");
 
 /*
  * vmx_users changes under vmx_lock.  Its 0 <-> 1 transitions also happen
@@ -102,6 +117,11 @@ static int vmx_on_this_cpu(void)
 	if (!cr_within_fixed_bits()) {
 		cr4_clear_bits(X86_CR4_VMXE);
 		vc->failure = VMXON_FIXED_BITS;
+		return -EIO;
+	}
+	if (READ_ONCE(refuse_vmxon_cpu) == (int)smp_processor_id()) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		vc->failure = VMXON_REFUSED;
 		return -EIO;
 	}
 	vc->insn_status = vmx_vmxon(virt_to_phys(vc->vmxon_region));
@@ -204,6 +224,10 @@ static void report_vmxon_failure(int cpu)
 		break;
 	case VMXON_NO_REGION:
 		pr_err_ratelimited("cannot turn VMX on: no memory for CPU %d's VMXON region\n",
+				   cpu);
+		break;
+	case VMXON_REFUSED:
+		pr_err_ratelimited("cannot turn VMX on: CPU %d refused by the module parameter refuse_vmxon_cpu (fault injection)\n",
 				   cpu);
 		break;
 	}

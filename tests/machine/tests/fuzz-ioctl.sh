@@ -32,20 +32,6 @@ THREADS=3
 FREE_TOLERANCE_KB=4096
 SLAB_TOLERANCE_KB=1024
 
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-
-free_kb() {
-	local pcp
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
-	echo $(( $(meminfo MemFree) + pcp ))
-}
-
-settle() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 1
-}
-
 unload() {
 	local out
 	out=$(rmmod vmxlab 2>&1) || fail "rmmod vmxlab after $1 failed: $out"
@@ -58,9 +44,9 @@ fuzz-ioctl --seed 1 --calls 3000 --threads "$THREADS" --seconds 60 |
 	grep -v '^PASS' || true
 grep -q '^FAIL' "$SUBRESULTS" && fail "the warm-up run failed: $(grep -m1 '^FAIL' "$SUBRESULTS")"
 unload "the warm-up run"
-settle
-free0=$(free_kb)
-slab0=$(meminfo Slab)
+mem_settle
+free0=$(mem_free_kb)
+slab0=$(meminfo_kb Slab)
 
 load_vmxlab
 klog_mark
@@ -78,9 +64,9 @@ grep -E -A 24 -m 1 'WARNING|BUG:|Oops|soft lockup' /tmp/fuzz.klog | sed 's/^/NOT
 [ "$rc" -eq 0 ] || fail "fuzz-ioctl exited $rc: $(grep -m1 '^FAIL' /tmp/fuzz.out)"
 
 unload "the fuzzer"
-settle
-free1=$(free_kb)
-slab1=$(meminfo Slab)
+mem_settle
+free1=$(mem_free_kb)
+slab1=$(meminfo_kb Slab)
 note "after fuzzing and rmmod: free $(( free1 - free0 )) kB, slab $(( slab1 - slab0 )) kB"
 [ $(( free0 - free1 )) -le $FREE_TOLERANCE_KB ] ||
 	fail "free memory dropped by $(( free0 - free1 )) kB after fuzzing and rmmod (tolerance $FREE_TOLERANCE_KB)"

@@ -4,10 +4,8 @@
 # If this fails, vmxlab leaks memory on every load or every hold (e.g. a
 # VMXON region per CPU): a long-running host slowly loses memory.
 #
-# Free memory is MemFree plus the pages parked on the per-CPU page lists
-# (/proc/zoneinfo "count:"): freed pages go there first and MemFree does
-# not count them.  MemFree alone moved by 1.7 MiB over 20 cycles here while
-# MemFree + per-CPU lists moved by less than 120 KiB, after drop_caches.
+# Free memory is MemFree plus the per-CPU page lists, after drop_caches
+# (lib.sh: mem_settle, mem_free_kb).
 # Tolerance: a leak of one 4 KiB page per CPU per cycle is 50 x 2 x 4 =
 # 400 KiB; free memory may drop by at most 256 KiB, below that and above
 # the noise.  Slab grows in whole pages; 50 leaked small objects (a struct
@@ -27,31 +25,16 @@ cycle() {
 	out=$(rmmod vmxlab 2>&1) || fail "cycle $1: rmmod failed: $out"
 }
 
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-
-# kB free: the buddy allocator's free pages plus the per-CPU lists.
-free_kb() {
-	local pcp
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
-	echo $(( $(meminfo MemFree) + pcp ))
-}
-
-settle() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	sleep 1
-}
-
 i=1
 while [ $i -le 5 ]; do cycle "warm-up $i"; i=$((i + 1)); done
-settle
-free0=$(free_kb)
-slab0=$(meminfo Slab)
+mem_settle
+free0=$(mem_free_kb)
+slab0=$(meminfo_kb Slab)
 i=1
 while [ $i -le 50 ]; do cycle $i; i=$((i + 1)); done
-settle
-free1=$(free_kb)
-slab1=$(meminfo Slab)
+mem_settle
+free1=$(mem_free_kb)
+slab1=$(meminfo_kb Slab)
 note "free (MemFree + per-CPU lists) ${free0} -> ${free1} kB, Slab ${slab0} -> ${slab1} kB"
 [ $((free0 - free1)) -le $FREE_TOLERANCE_KB ] ||
 	fail "free memory (MemFree + per-CPU lists) dropped by $((free0 - free1)) kB over 50 cycles (${free0} -> ${free1} kB; tolerance $FREE_TOLERANCE_KB)"

@@ -114,6 +114,8 @@ void test_sregs_atomic(int sys);
 void test_exit_info_offset(int sys);
 void test_run_with_ioctls(int sys);
 void test_file_slots(int sys, const char *path);
+/* copyout.c: what every ioctl copies out holds no kernel bytes (0xAA/0x55 fills). */
+void test_copyout(int sys);
 /* state.c: what QEMU 7.2 needs (capabilities, debug registers, signal mask, reset, slots). */
 void test_caps_qemu(int sys);
 void test_debugregs(int sys);

@@ -5,7 +5,7 @@
  * was expected` line per assertion; exits 1 if any failed.  N: rounds of
  * the leak loop (20).  --only: just one group of safety.c (fpu, huge-slot,
  * memlock:LIMIT_KIB, vm-cap:N, vcpu-cap:N, sregs, exit-info, run-ioctls, file-slot:PATH),
- * for host-safety.sh.
+ * for host-safety.sh, or copyout.c's checks (copyout).
  *
  * What a user would see go wrong if these failed: a buggy or hostile client
  * crashes or hangs the host, leaks memory or leaves VMX on for good
@@ -37,7 +37,9 @@
  * safety.c (host safety and limits), state.c (what QEMU 7.2 needs:
  * capabilities, debug registers, the signal mask, a reset to real mode,
  * slots as QEMU changes them), events.c (interrupts, NMIs, vCPU events,
- * MP state), msrs.c (the MSR ioctls); the leak loop is here.  check.c
+ * MP state), msrs.c (the MSR ioctls), copyout.c (no kernel bytes in what
+ * the ioctls copy out: padding, reserved and unused fields, on buffers
+ * pre-filled with 0xAA and 0x55); the leak loop is here.  check.c
  * compares an answer with vmxlab's and KVM's
  * promise, vm.c makes VMs and vCPUs, runner.c runs one in a thread until
  * a signal stops it; ../lib.c has what other test programs use too.
@@ -152,6 +154,8 @@ static int run_only(int sys, const char *only)
 		test_run_with_ioctls(sys);
 	else if (!strncmp(only, "file-slot:", 10))
 		test_file_slots(sys, arg + 1);
+	else if (!strcmp(only, "copyout"))
+		test_copyout(sys);
 	else
 		return 2;
 	return failures ? 1 : 0;
@@ -212,6 +216,7 @@ int main(int argc, char **argv)
 	test_reset_to_real_mode(sys);
 	test_slots_qemu(sys);
 	test_slot_churn_while_running(sys);
+	test_copyout(sys);
 	test_leaks(sys, loops);
 	close(sys);
 	return failures ? 1 : 0;

@@ -1,0 +1,115 @@
+#!/bin/sh
+# machines: bochs-6.1
+# timeout: 1200
+# SIGKILL of VMMs inside KVM_RUN, 20 rounds: each round starts two
+# `vmxlab run`s, a two-vCPU long-mode guest that spins with a port exit to
+# user space every 4096 rounds (msr-spin) and a real-mode guest in
+# `jmp .` that never exits (loop), waits until `vmxlab ps` shows both VMs
+# with vCPUs running and exits counted, and kills both with SIGKILL.
+# Every round: both die (status 137) within 10 s and their VMs leave
+# `vmxlab ps`; at the end no VMX user is left, free memory and slab are
+# where they were after two warm-up rounds, a guest still runs, and
+# vmxlab unloads.
+# Not on bochs-6.12 (one CPU) yet: there `vmxlab ps`, run while the two
+# guests' threads are off the only CPU, showed msr-spin's vCPUs as "user"
+# (between port exits) for 30 s in round 17 of one run (rounds 1-16
+# passed), so wait_running gave up; msr-spin needs "exits counted" as its
+# sign of life instead of "running" before it can run there.
+# If this fails, a VMM killed by the OOM killer, `kill -9` or a crash
+# leaves VMs, pinned guest memory or VMX operation behind (the host slowly
+# loses memory; rmmod and kvm_intel are refused), or hangs the host.
+#
+# Memory (lib.sh: MemFree + per-CPU page lists, after drop_caches): a VM
+# that is never freed keeps at least its vCPUs' run areas (2 pages each, 3
+# vCPUs a round: 480 KiB over 20 rounds), its pinned guest pages and its
+# EPT; free memory may drop by 384 KiB at most.  Its structures are slab:
+# slab may grow by 256 KiB at most.
+. /lib/vmxlab-test.sh
+need_tool
+
+ROUNDS=20
+FREE_TOLERANCE_KB=384
+SLAB_TOLERANCE_KB=256
+
+io_pid=""
+spin_pid=""
+kill_all() {
+	# shellcheck disable=SC2086 # pids, some maybe empty
+	[ -z "$io_pid$spin_pid" ] || kill -KILL $io_pid $spin_pid 2> /dev/null
+	wait
+}
+trap kill_all EXIT
+
+# wait_running WHEN PID: the VM of PID shows a running vCPU and exits > 0.
+wait_running() {
+	local when=$1 pid=$2 i=0 line
+	while :; do
+		kill -0 "$pid" 2> /dev/null || fail "$when: vmxlab run (pid $pid) ended before it was killed"
+		line=$(vmxlab ps 2> /dev/null | grep "^vm-$pid-")
+		if echo "$line" | grep -q 'running' &&
+		   [ "$(echo "$line" | awk '{ print $8 }')" -gt 0 ] 2> /dev/null; then
+			return 0
+		fi
+		[ $i -lt 60 ] || fail "$when: pid $pid not seen running within 30 s; vmxlab ps: $line"
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
+# wait_dead WHEN PID: SIGKILL's status 137 within 10 s.
+wait_dead() {
+	local when=$1 pid=$2 i=0 rc
+	while kill -0 "$pid" 2> /dev/null; do
+		# A zombie answers kill -0 too: wait reaps it below.
+		[ -d "/proc/$pid" ] && grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null && break
+		[ $i -lt 20 ] || fail "$when: pid $pid still alive 10 s after SIGKILL"
+		sleep 0.5
+		i=$((i + 1))
+	done
+	wait "$pid"
+	rc=$?
+	[ "$rc" -eq 137 ] || fail "$when: pid $pid ended with status $rc, want 137 (SIGKILL)"
+}
+
+round() {
+	local when="round $1" left
+	vmxlab run --mode long --vcpus 2 --mem 32M /guests/msr-spin.bin > /dev/null 2>&1 &
+	io_pid=$!
+	vmxlab run /guests/loop.bin > /dev/null 2>&1 &
+	spin_pid=$!
+	wait_running "$when (msr-spin, 2 vCPUs)" $io_pid
+	wait_running "$when (loop)" $spin_pid
+	kill -KILL $io_pid $spin_pid
+	wait_dead "$when (msr-spin)" $io_pid
+	wait_dead "$when (loop)" $spin_pid
+	io_pid=""
+	spin_pid=""
+	left=$(vmxlab ps 2> /dev/null | grep '^vm-')
+	[ -z "$left" ] || fail "$when: VMs left after their VMMs were killed: $left"
+}
+
+load_vmxlab
+round warm-up-1
+round warm-up-2
+mem_settle
+free0=$(mem_free_kb)
+slab0=$(meminfo_kb Slab)
+start=$(date +%s)
+i=1
+while [ $i -le $ROUNDS ]; do
+	round $i
+	i=$((i + 1))
+done
+note "$ROUNDS rounds in $(( $(date +%s) - start )) s"
+mem_settle
+free1=$(mem_free_kb)
+slab1=$(meminfo_kb Slab)
+note "free (MemFree + per-CPU lists) ${free0} -> ${free1} kB, Slab ${slab0} -> ${slab1} kB"
+users=$(vmxlab info 2> /dev/null | sed -n 's/^VMX users: *//p')
+[ "$users" = 0 ] || fail "VMX users after every VMM was killed: '$users', want 0"
+[ $((free0 - free1)) -le $FREE_TOLERANCE_KB ] ||
+	fail "free memory dropped by $((free0 - free1)) kB over $ROUNDS rounds (${free0} -> ${free1} kB; tolerance $FREE_TOLERANCE_KB)"
+[ $((slab1 - slab0)) -le $SLAB_TOLERANCE_KB ] ||
+	fail "Slab grew by $((slab1 - slab0)) kB over $ROUNDS rounds (${slab0} -> ${slab1} kB; tolerance $SLAB_TOLERANCE_KB)"
+out=$(vmxlab run /guests/hello.bin 2>&1) || fail "hello.bin after the kills: $out"
+out=$(rmmod vmxlab 2>&1) || fail "rmmod vmxlab after the kills: $out"

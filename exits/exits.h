@@ -42,6 +42,8 @@ static __always_inline unsigned long skip_instruction(struct vmxlab_vcpu *vcpu)
 }
 
 /* exits/emulate.c: RIP past an emulated instruction, exceptions in its place. */
+unsigned long vcpu_gpr_read(struct vmxlab_vcpu *vcpu, unsigned int gpr);
+void vcpu_gpr_write(struct vmxlab_vcpu *vcpu, unsigned int gpr, unsigned long value);
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
 void vcpu_pend_past_instruction(struct vmxlab_vcpu *vcpu, unsigned int len);
 void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip);

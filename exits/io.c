@@ -268,13 +268,14 @@ static void complete_in(struct vmxlab_vcpu *vcpu)
 		*rax = (*rax & ~0xffUL) | data;
 }
 
+/* A load's data into its register: RSP too, which lives in the VMCS. */
 static void complete_mmio_read(struct vmxlab_vcpu *vcpu)
 {
-	unsigned long *reg = &vcpu->regs.gpr[vcpu->mmio.reg];
+	unsigned int reg = vcpu->mmio.reg;
 	u64 data = 0;
 
 	memcpy(&data, vcpu->run->mmio.data, vcpu->mmio.size);
-	*reg = mmio_load_result(&vcpu->mmio, *reg, data);
+	vcpu_gpr_write(vcpu, reg, mmio_load_result(&vcpu->mmio, vcpu_gpr_read(vcpu, reg), data));
 }
 
 /*

@@ -111,6 +111,17 @@ static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
 	return mmio_cpu_mode(vcpu->long_mode, ar & VMX_SEG_AR_L, ar & VMX_SEG_AR_DB);
 }
 
+/* The guest's registers in mmio_decode's order (GPR_* is the same), RSP from the VMCS. */
+static const u64 *mmio_gprs(struct vmxlab_vcpu *vcpu, u64 gprs[MMIO_NR_GPRS])
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(MMIO_RSP != GPR_RSP || MMIO_NR_GPRS != GPR_COUNT);
+	for (i = 0; i < MMIO_NR_GPRS; i++)
+		gprs[i] = vcpu_gpr_read(vcpu, i);
+	return gprs;
+}
+
 /* A load or store at @gpa that no slot backs: decode it into a KVM_EXIT_MMIO. */
 static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 {
@@ -118,7 +129,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 	struct kvm_run *run = vcpu->run;
 	u8 bytes[MMIO_INSN_MAX_LEN] = { 0 };
 	unsigned int len = fetch_instruction(vcpu, bytes);
-	u64 value;
+	u64 value, gprs[MMIO_NR_GPRS];
 
 	if (!len || mmio_decode(bytes, len, code_mode(vcpu), insn))
 		return emulation_failure(vcpu, bytes, len);
@@ -134,7 +145,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 		 * and RIP past it before KVM_RUN returns.  A load completes
 		 * at the next KVM_RUN, with the data user space supplied.
 		 */
-		value = mmio_store_value(insn, (const u64 *)vcpu->regs.gpr);
+		value = mmio_store_value(insn, mmio_gprs(vcpu, gprs));
 		memcpy(run->mmio.data, &value, insn->size);
 		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 	} else {

@@ -627,7 +627,7 @@ START_TEST(protect_none_keeps_page_mapped)
 	ck_assert_uint_eq(hpa, 0x9000);
 	ck_assert_uint_eq(perms, EPT_READ | EPT_EXEC);
 	/* The software mark is gone with the rights back: the entry is the usual one. */
-	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0x9000 | 0x30 | 0x5);
+	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0x9000 | 0x40 | 0x30 | 0x5);
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), 0);
 	ck_assert_int_eq(ept_unmap_4k(&ept, 0x7000, &hpa), 0);
 	ck_assert_uint_eq(hpa, 0x9000);

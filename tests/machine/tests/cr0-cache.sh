@@ -7,6 +7,11 @@
 # maps write-back, as uncached (SDM Vol. 3C, "Memory Type Used for
 # Translated Guest-Physical Addresses": CR0.CD = 1 makes it UC whatever
 # EPT says), two memory types for the same RAM.
+# Bochs 2.7 cannot show the bug this guards against: its
+# IA32_VMX_CR0_FIXED1 has CD and NW clear, so the fixed-bit mask kept
+# them out of the hardware CR0 before vmxlab cleared them itself (seen:
+# GUEST_CR0 0x30 for the guest's 0x60000010); on CPUs whose FIXED1 allows
+# them (all ones is usual) it does.
 # If this fails, a guest can make the host's RAM be accessed with
 # conflicting memory types (undefined behaviour in the SDM's words).
 . /lib/vmxlab-test.sh

@@ -6,8 +6,8 @@
  * unit tests unchanged.
  *
  * vmxlab builds one shape only: a 4-level walk, 4 KiB leaves of memory
- * type WB, and non-leaf entries that allow everything, so that a page's
- * permissions are its leaf's alone.
+ * type WB with the guest's PAT ignored, and non-leaf entries that allow
+ * everything, so that a page's permissions are its leaf's alone.
  */
 #include <vmxlab/ept.h>
 #include <vmxlab/vmx_arch.h>
@@ -168,10 +168,19 @@ static bool ept_gpa_ok(u64 gpa)
 	return !(gpa & EPT_PAGE_MASK) && !(gpa >> EPT_GPA_BITS);
 }
 
-/* The 4 KiB leaf for @hpa and @perms: memory type WB, PAT honoured. */
+/*
+ * The 4 KiB leaf for @hpa and @perms: memory type WB with "ignore PAT".
+ * Every page EPT maps is host RAM (pinned user memory: device and PFN
+ * mappings are refused), which the host maps WB.  With bit 6 clear the
+ * guest's IA32_PAT would combine with the EPT type and could make the
+ * guest's accesses UC or WC: the same RAM with two memory types, which
+ * the SDM leaves undefined ("Memory Type Used for Translated Guest-
+ * Physical Addresses": with bit 6 set the EPT memory type is used and the
+ * PAT type ignored).
+ */
 static u64 ept_make_leaf(u64 hpa, u32 perms)
 {
-	return hpa | perms | ((u64)EPT_MT_WB << EPT_ENTRY_MT_SHIFT);
+	return hpa | perms | ((u64)EPT_MT_WB << EPT_ENTRY_MT_SHIFT) | EPT_ENTRY_IPAT;
 }
 
 /* Perms the builder may write to a leaf without a misconfiguration. */

@@ -12,6 +12,25 @@
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 
+/*
+ * General-purpose register @gpr (GPR_*) as the guest sees it.  RSP is
+ * the one the VMCS holds (GUEST_RSP, "Guest Register State"): the
+ * entry/exit stub neither loads nor saves its slot in vcpu->regs, so an
+ * emulated instruction that names RSP reads and writes the VMCS field.
+ */
+unsigned long vcpu_gpr_read(struct vmxlab_vcpu *vcpu, unsigned int gpr)
+{
+	return gpr == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : vcpu->regs.gpr[gpr];
+}
+
+void vcpu_gpr_write(struct vmxlab_vcpu *vcpu, unsigned int gpr, unsigned long value)
+{
+	if (gpr == GPR_RSP)
+		vmcs_writel(VMCS_GUEST_RSP, value);
+	else
+		vcpu->regs.gpr[gpr] = value;
+}
+
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu)
 {
 	skip_instruction(vcpu);

@@ -42,6 +42,8 @@ static __always_inline unsigned long skip_instruction(struct vmxlab_vcpu *vcpu)
 }
 
 /* exits/emulate.c: RIP past an emulated instruction, exceptions in its place. */
+unsigned long vcpu_gpr_read(struct vmxlab_vcpu *vcpu, unsigned int gpr);
+void vcpu_gpr_write(struct vmxlab_vcpu *vcpu, unsigned int gpr, unsigned long value);
 int vcpu_skip_instruction(struct vmxlab_vcpu *vcpu);
 void vcpu_pend_past_instruction(struct vmxlab_vcpu *vcpu, unsigned int len);
 void vcpu_set_rip_past(struct vmxlab_vcpu *vcpu, u64 rip);
@@ -75,9 +77,22 @@ int vcpu_set_cr0(struct vmxlab_vcpu *vcpu, u64 cr0);
 int vcpu_set_cr4(struct vmxlab_vcpu *vcpu, u64 cr4);
 void vcpu_cpuid_update(struct vmxlab_vcpu *vcpu);
 
-/* exits/mmio.c: guest-linear memory, through the guest's page tables. */
+/*
+ * exits/mmio.c: guest-linear memory, through the guest's page tables.
+ * vcpu_access_linear() makes an access for the guest with its rights
+ * checked (access: GWALK_PF_WRITE, GWALK_PF_USER of <vmxlab/guest_walk.h>)
+ * or LINEAR_UNCHECKED; a refused one is -EACCES with the fault the guest
+ * takes instead.
+ */
+#define LINEAR_UNCHECKED	(~0U)
+struct guest_fault {
+	u8 vector;
+	u32 error_code;
+	u64 cr2;		/* #PF: the linear address */
+};
+int vcpu_access_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len,
+		       u32 access, struct guest_fault *fault);
 int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len);
-int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf, unsigned int len);
 
 /* exits/exit_ring.c */
 void vcpu_exit_ring_record(struct vmxlab_vcpu *vcpu, u32 reason);

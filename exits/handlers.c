@@ -10,6 +10,7 @@
 #include <vmxlab/exits.h>
 #include <vmxlab/vmx_arch.h>
 #include "exits/dispatch.h"
+#include "vmx/compat.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
 
@@ -74,10 +75,11 @@ static int handle_nmi(struct vmxlab_vcpu *vcpu)
 	/*
 	 * With "NMI exiting", a host NMI that arrives in the guest is an
 	 * exit and NMIs stay blocked until the next IRET ("NMI Exiting"):
-	 * hand it to the host's handler through its IDT vector.  It may
+	 * hand it to the host's handler (INT 2 through the IDT, or the
+	 * FRED entry on a kernel running with FRED: vmx/compat.h).  It may
 	 * have struck while the guest took an event: deliver that again.
 	 */
-	asm volatile("int $2");
+	vmxlab_host_nmi();
 	vcpu_redeliver_event(vcpu);
 	return EXIT_ACTION_RESUME;
 }

@@ -13,7 +13,9 @@
  * prefix the instruction is left at the same RIP until RCX reaches 0, so
  * the guest re-executes it and exits again for the rest.
  */
+#include <asm/trapnr.h>
 #include <vmxlab/exits.h>
+#include <vmxlab/guest_walk.h>
 #include <vmxlab/mmio_decode.h>
 #include <vmxlab/vmx_arch.h>
 #include "exits/dispatch.h"
@@ -81,19 +83,47 @@ static int string_operand(struct vmxlab_vcpu *vcpu, bool in,
 	return err;
 }
 
-/* Segment base of OUTS's source @seg. */
-static u64 outs_segment_base(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg)
+/* Segment @seg as the VMCS holds it. */
+static void load_segment(enum vmx_seg_reg seg, struct guest_segment *gs)
 {
-	static const u32 bases[] = {
-		[VMX_SEG_ES] = VMCS_GUEST_ES_BASE, [VMX_SEG_CS] = VMCS_GUEST_CS_BASE,
-		[VMX_SEG_SS] = VMCS_GUEST_SS_BASE, [VMX_SEG_DS] = VMCS_GUEST_DS_BASE,
-		[VMX_SEG_FS] = VMCS_GUEST_FS_BASE, [VMX_SEG_GS] = VMCS_GUEST_GS_BASE,
+	static const u32 fields[][3] = {
+		[VMX_SEG_ES] = { VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR_BYTES },
+		[VMX_SEG_CS] = { VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR_BYTES },
+		[VMX_SEG_SS] = { VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR_BYTES },
+		[VMX_SEG_DS] = { VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR_BYTES },
+		[VMX_SEG_FS] = { VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR_BYTES },
+		[VMX_SEG_GS] = { VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR_BYTES },
 	};
 
-	/* 64-bit mode ignores the bases of ES, CS, SS and DS. */
-	if (vcpu->long_mode && seg < VMX_SEG_FS)
-		return 0;
-	return vmcs_readl(bases[seg]);
+	gs->base = vmcs_readl(fields[seg][0]);
+	gs->limit = vmcs_read32(fields[seg][1]);
+	gs->ar = vmcs_read32(fields[seg][2]);
+}
+
+/*
+ * How segmentation applies: 64-bit mode (IA-32e mode with CS.L) ignores
+ * the bases of ES, CS, SS and DS and every limit ("Segmentation in IA-32e
+ * Mode"); protected and virtual-8086 mode check usability, type and
+ * limit; real mode the limit.
+ */
+static enum guest_seg_mode seg_mode(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg,
+				    struct guest_segment *gs)
+{
+	if (vcpu->long_mode && (vmcs_read32(VMCS_GUEST_CS_AR_BYTES) & VMX_SEG_AR_L)) {
+		if (seg < VMX_SEG_FS)
+			gs->base = 0;
+		return GUEST_SEG_64BIT;
+	}
+	return vcpu_is_protected(vcpu) ? GUEST_SEG_PROTECTED : GUEST_SEG_REAL;
+}
+
+/* A user-mode access (CPL 3: SS.DPL, "Guest Register State") or a supervisor one. */
+static u32 string_access(bool write)
+{
+	u32 dpl = (vmcs_read32(VMCS_GUEST_SS_AR_BYTES) & VMX_SEG_AR_DPL_MASK) >>
+		  VMX_SEG_AR_DPL_SHIFT;
+
+	return (write ? GWALK_PF_WRITE : 0) | (dpl == 3 ? GWALK_PF_USER : 0);
 }
 
 static u64 addr_mask(u8 addr_size)
@@ -162,14 +192,129 @@ static void reverse_elements(void *data, u32 count, u8 size)
 	}
 }
 
-static int string_out(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg, u64 index)
+/* The guest takes @f instead of the instruction (its RIP stays, as for a fault). */
+static int inject_fault(struct vmxlab_vcpu *vcpu, const struct guest_fault *f)
+{
+	if (f->vector == X86_TRAP_PF)
+		vcpu->regs.cr2 = f->cr2;
+	vcpu_inject_exception(vcpu, f->vector, true, f->error_code);
+	return EXIT_ACTION_RESUME;
+}
+
+/* Offset of element @i of the string, counted in the order the CPU moves them. */
+static u64 element_offset(const struct vcpu_string_io *sio, u64 index, u64 i)
+{
+	return sio->down ? index - i * sio->size : index + i * sio->size;
+}
+
+/*
+ * Elements (of sio->count, in the order the CPU moves them) whose
+ * segment checks pass: a prefix, since the offsets move one way and the
+ * limit allows one interval.  0 when the first fails.
+ */
+static u32 elements_in_segment(const struct vcpu_string_io *sio,
+			       const struct guest_segment *gs, enum guest_seg_mode mode,
+			       u64 index, bool write)
+{
+	u32 lo = 0, hi = sio->count, mid;
+	u64 linear;
+
+	/* The largest n with elements 0..n-1 all passing. */
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		if (guest_seg_linear(gs, mode, element_offset(sio, index, mid - 1),
+				     sio->size, write, &linear))
+			hi = mid - 1;
+		else
+			lo = mid;
+	}
+	return lo;
+}
+
+/*
+ * Elements (of sio->count) before the first whose page the guest may not
+ * access this way, the string starting at @linear: 0 with *@fault when
+ * the first element faults.  The elements lie within two pages (at most
+ * a page of them moves per exit).
+ */
+static u32 elements_in_pages(struct vmxlab_vcpu *vcpu, const struct vcpu_string_io *sio,
+			     u64 linear, u32 access, struct guest_fault *fault)
+{
+	u64 lo = block_start(sio, linear), hi = lo + (u64)sio->count * sio->size - 1;
+	u64 page[2] = { lo & PAGE_MASK, hi & PAGE_MASK };
+	u64 first_bad, elem;
+	int i, err;
+
+	/* Pages in the order the CPU reaches them. */
+	if (sio->down)
+		swap(page[0], page[1]);
+	for (i = 0; i < 2 && (i == 0 || page[1] != page[0]); i++) {
+		err = vcpu_access_linear(vcpu, max(page[i], lo), NULL, 1, access, fault);
+		if (err == -EACCES)
+			break;
+		if (err)	/* not walkable: the access itself fails (-EFAULT) */
+			return sio->count;
+	}
+	if (i == 2 || (i == 1 && page[1] == page[0]))
+		return sio->count;
+	/* The first element with a byte in page[i]. */
+	if (!sio->down)
+		first_bad = page[i] >= linear + sio->size ?
+			    DIV_ROUND_UP(page[i] - linear - sio->size + 1, sio->size) : 0;
+	else
+		first_bad = linear > page[i] + PAGE_SIZE - 1 ?
+			    DIV_ROUND_UP(linear - (page[i] + PAGE_SIZE - 1), sio->size) : 0;
+	if (first_bad)
+		return first_bad;
+	/* The first element faults: at its first byte in that page. */
+	elem = element_offset(sio, linear, 0);
+	fault->cr2 = max(elem, page[i]);
+	return 0;
+}
+
+/*
+ * The guest-linear address of the string's first element, and how many
+ * of sio->count elements this exit may move: the checks the CPU makes on
+ * each element's memory access ("Limit Checking", "Type Checking",
+ * "Access Rights"), which the VMM makes here since the VM exit comes
+ * before the instruction touches memory.  A REP string stops before the
+ * first element that faults (the CPU moves the ones before, then faults
+ * with RCX and RSI/RDI at it); when that is the first, the guest gets
+ * the fault (-EACCES with *@fault).
+ */
+static int string_check(struct vmxlab_vcpu *vcpu, enum vmx_seg_reg seg, u64 index,
+			bool write, u64 *linear, struct guest_fault *fault)
 {
 	struct vcpu_string_io *sio = &vcpu->sio;
-	u64 first = outs_segment_base(vcpu, seg) + index;
+	u32 access = string_access(write);
+	struct guest_segment gs;
+	enum guest_seg_mode mode;
+	u32 n;
+
+	load_segment(seg, &gs);
+	mode = seg_mode(vcpu, seg, &gs);
+	n = elements_in_segment(sio, &gs, mode, index, write);
+	if (!n) {
+		*fault = (struct guest_fault){
+			seg == VMX_SEG_SS ? X86_TRAP_SS : X86_TRAP_GP, 0, 0 };
+		return -EACCES;
+	}
+	guest_seg_linear(&gs, mode, index, sio->size, write, linear);
+	sio->count = n;
+	n = elements_in_pages(vcpu, sio, *linear, access, fault);
+	if (!n)
+		return -EACCES;
+	sio->count = n;
+	return 0;
+}
+
+static int string_out(struct vmxlab_vcpu *vcpu, u64 first, struct guest_fault *fault)
+{
+	struct vcpu_string_io *sio = &vcpu->sio;
 	int err;
 
-	err = vcpu_read_linear(vcpu, block_start(sio, first), vcpu->pio_data,
-			       sio->count * sio->size);
+	err = vcpu_access_linear(vcpu, block_start(sio, first), vcpu->pio_data,
+				 sio->count * sio->size, string_access(false), fault);
 	if (err)
 		return err;
 	if (sio->down)
@@ -199,8 +344,9 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 {
 	struct vcpu_string_io *sio = &vcpu->sio;
 	struct vmx_io_insn_info ii;
+	struct guest_fault fault;
 	struct vmx_io_qual io;
-	u64 count, index;
+	u64 count, index, first;
 	int err;
 
 	vmx_decode_io_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &io);
@@ -220,14 +366,18 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 	index = vcpu->regs.gpr[io.in ? GPR_RDI : GPR_RSI] & addr_mask(sio->addr_size);
 	sio->count = min3(count, (u64)(PAGE_SIZE / io.size),
 			  elements_before_wrap(sio, index));
+	/* INS always writes through ES. */
+	err = string_check(vcpu, io.in ? VMX_SEG_ES : ii.segment, index, io.in,
+			   &first, &fault);
+	if (!err && !io.in)
+		err = string_out(vcpu, first, &fault);
+	if (err == -EACCES)
+		return inject_fault(vcpu, &fault);
+	if (err)
+		return err;
 	if (io.in) {
-		/* INS always writes through ES, whose base 64-bit mode ignores. */
-		sio->linear = index + (vcpu->long_mode ? 0 : vmcs_readl(VMCS_GUEST_ES_BASE));
+		sio->linear = first;
 		vcpu->pending = VCPU_PENDING_PIO_STRING_IN;
-	} else {
-		err = string_out(vcpu, ii.segment, index);
-		if (err)
-			return err;
 	}
 	io_exit(vcpu, &io, sio->count);
 	if (!io.in && !sio->rep)
@@ -241,12 +391,22 @@ int handle_string_io(struct vmxlab_vcpu *vcpu)
 static int complete_string_in(struct vmxlab_vcpu *vcpu)
 {
 	struct vcpu_string_io *sio = &vcpu->sio;
+	struct guest_fault fault;
 	int err;
 
 	if (sio->down)
 		reverse_elements(vcpu->pio_data, sio->count, sio->size);
-	err = vcpu_write_linear(vcpu, block_start(sio, sio->linear),
-				vcpu->pio_data, sio->count * sio->size);
+	/*
+	 * Checked again: another vCPU may have changed the page tables since
+	 * the exit.  A fault now is delivered as the instruction's (its data
+	 * is lost, as when KVM's emulator reads the port first).
+	 */
+	err = vcpu_access_linear(vcpu, block_start(sio, sio->linear), vcpu->pio_data,
+				 sio->count * sio->size, string_access(true), &fault);
+	if (err == -EACCES) {
+		inject_fault(vcpu, &fault);
+		return 0;
+	}
 	if (err)
 		return err;
 	string_io_done(vcpu, GPR_RDI);
@@ -268,13 +428,14 @@ static void complete_in(struct vmxlab_vcpu *vcpu)
 		*rax = (*rax & ~0xffUL) | data;
 }
 
+/* A load's data into its register: RSP too, which lives in the VMCS. */
 static void complete_mmio_read(struct vmxlab_vcpu *vcpu)
 {
-	unsigned long *reg = &vcpu->regs.gpr[vcpu->mmio.reg];
+	unsigned int reg = vcpu->mmio.reg;
 	u64 data = 0;
 
 	memcpy(&data, vcpu->run->mmio.data, vcpu->mmio.size);
-	*reg = mmio_load_result(&vcpu->mmio, *reg, data);
+	vcpu_gpr_write(vcpu, reg, mmio_load_result(&vcpu->mmio, vcpu_gpr_read(vcpu, reg), data));
 }
 
 /*

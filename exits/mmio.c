@@ -11,6 +11,7 @@
  * when KVM_RUN is called again with the data (exits/io.c).
  */
 #include <linux/mm.h>
+#include <asm/trapnr.h>
 #include <vmxlab/exits.h>
 #include <vmxlab/guest_walk.h>
 #include <vmxlab/mmio_decode.h>
@@ -33,25 +34,68 @@ static void paging_state(struct vmxlab_vcpu *vcpu, struct guest_paging_state *st
 	st->cr3 = vmcs_readl(VMCS_GUEST_CR3);
 	st->cr4 = vcpu->cr4;
 	st->efer = vcpu->efer;
+	st->eflags_ac = vmcs_readl(VMCS_GUEST_RFLAGS) & X86_EFLAGS_AC;
 }
 
-/* Copy guest-linear memory in or out, one guest page at a time. */
-static int access_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf,
-			 unsigned int len, bool write)
+/*
+ * Translate @linear for an access the guest's instruction makes
+ * (@access: GWALK_PF_WRITE, GWALK_PF_USER), or with @access
+ * LINEAR_UNCHECKED for one it made already.  0; -EACCES with the guest's
+ * fault in *@fault (#PF, or #GP(0) for a non-canonical address); -EFAULT
+ * when the VMM cannot walk (the guest's tables outside its memory,
+ * 5-level paging).
+ */
+static int translate_linear(struct vmxlab_vcpu *vcpu, const struct guest_paging_state *st,
+			    u64 linear, u32 access, u64 *gpa, struct guest_fault *fault)
 {
+	u32 error_code = 0;
+	int err;
+
+	if (access == LINEAR_UNCHECKED)
+		return guest_walk(st, linear, read_phys, vcpu->vm, gpa) ? -EFAULT : 0;
+	err = guest_walk_access(st, linear, access, read_phys, vcpu->vm, gpa, &error_code);
+	if (err == -ENOENT || err == -EACCES) {
+		*fault = (struct guest_fault){ X86_TRAP_PF, error_code, linear };
+		return -EACCES;
+	}
+	if (err == -EINVAL) {
+		*fault = (struct guest_fault){ X86_TRAP_GP, 0, 0 };
+		return -EACCES;
+	}
+	return err ? -EFAULT : 0;
+}
+
+/*
+ * Copy guest-linear memory in or out (@access has GWALK_PF_WRITE), one
+ * guest page at a time; with @buf NULL only translate, as a probe.  Every
+ * page is translated before any byte moves, so an access that faults
+ * writes nothing.
+ */
+int vcpu_access_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len,
+		       u32 access, struct guest_fault *fault)
+{
+	bool write = access != LINEAR_UNCHECKED && (access & GWALK_PF_WRITE);
 	struct guest_paging_state st;
-	u64 gpa;
+	u64 gpa[2], at = linear;
+	unsigned int left = len, n = 0, chunk;
 	int err;
 
 	paging_state(vcpu, &st);
-	while (len) {
-		unsigned int chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(linear));
-
-		err = guest_walk(&st, linear, read_phys, vcpu->vm, &gpa);
+	/* At most two pages: string I/O moves at most a page, a fetch 15 bytes. */
+	if (len > PAGE_SIZE)
+		return -EFAULT;
+	while (left) {
+		chunk = min_t(u64, left, PAGE_SIZE - offset_in_page(at));
+		err = translate_linear(vcpu, &st, at, access, &gpa[n++], fault);
 		if (err)
-			return -EFAULT;
-		err = write ? vm_write_guest(vcpu->vm, gpa, buf, chunk) :
-			      vm_read_guest(vcpu->vm, gpa, buf, chunk);
+			return err;
+		at += chunk;
+		left -= chunk;
+	}
+	for (n = 0; buf && len; n++) {
+		chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(linear));
+		err = write ? vm_write_guest(vcpu->vm, gpa[n], buf, chunk) :
+			      vm_read_guest(vcpu->vm, gpa[n], buf, chunk);
 		if (err)
 			return err;
 		linear += chunk;
@@ -63,13 +107,7 @@ static int access_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf,
 
 int vcpu_read_linear(struct vmxlab_vcpu *vcpu, u64 linear, void *buf, unsigned int len)
 {
-	return access_linear(vcpu, linear, buf, len, false);
-}
-
-int vcpu_write_linear(struct vmxlab_vcpu *vcpu, u64 linear, const void *buf,
-		      unsigned int len)
-{
-	return access_linear(vcpu, linear, (void *)buf, len, true);
+	return vcpu_access_linear(vcpu, linear, buf, len, LINEAR_UNCHECKED, NULL);
 }
 
 /* The instruction at CS:RIP, as many bytes as can be read (up to 15). */
@@ -111,6 +149,17 @@ static enum mmio_cpu_mode code_mode(struct vmxlab_vcpu *vcpu)
 	return mmio_cpu_mode(vcpu->long_mode, ar & VMX_SEG_AR_L, ar & VMX_SEG_AR_DB);
 }
 
+/* The guest's registers in mmio_decode's order (GPR_* is the same), RSP from the VMCS. */
+static const u64 *mmio_gprs(struct vmxlab_vcpu *vcpu, u64 gprs[MMIO_NR_GPRS])
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(MMIO_RSP != GPR_RSP || MMIO_NR_GPRS != GPR_COUNT);
+	for (i = 0; i < MMIO_NR_GPRS; i++)
+		gprs[i] = vcpu_gpr_read(vcpu, i);
+	return gprs;
+}
+
 /* A load or store at @gpa that no slot backs: decode it into a KVM_EXIT_MMIO. */
 static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 {
@@ -118,7 +167,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 	struct kvm_run *run = vcpu->run;
 	u8 bytes[MMIO_INSN_MAX_LEN] = { 0 };
 	unsigned int len = fetch_instruction(vcpu, bytes);
-	u64 value;
+	u64 value, gprs[MMIO_NR_GPRS];
 
 	if (!len || mmio_decode(bytes, len, code_mode(vcpu), insn))
 		return emulation_failure(vcpu, bytes, len);
@@ -134,7 +183,7 @@ static int emulate_mmio(struct vmxlab_vcpu *vcpu, u64 gpa)
 		 * and RIP past it before KVM_RUN returns.  A load completes
 		 * at the next KVM_RUN, with the data user space supplied.
 		 */
-		value = mmio_store_value(insn, (const u64 *)vcpu->regs.gpr);
+		value = mmio_store_value(insn, mmio_gprs(vcpu, gprs));
 		memcpy(run->mmio.data, &value, insn->size);
 		vcpu_set_rip_past(vcpu, vcpu->pending_rip);
 	} else {

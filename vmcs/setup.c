@@ -46,12 +46,22 @@ static u32 control(enum vmxlab_control_set set)
 	return vmxlab_host_caps.controls[set].value;
 }
 
-/* The CR0 the hardware runs with: the VMX-fixed bits forced (SDM Vol. 3D, A.7). */
+/*
+ * The CR0 the hardware runs with: the VMX-fixed bits forced (SDM Vol. 3D,
+ * A.7), and caching on whatever the guest chose.  With CR0.CD set the
+ * CPU accesses guest-physical memory as UC, whatever EPT says ("Memory
+ * Type Used for Translated Guest-Physical Addresses"), while the host maps
+ * that RAM WB: two memory types for the same memory.  vmxlab owns CD and
+ * NW (they are not in VMCS_CR0_GUEST_OWNED): the guest reads its own from
+ * the read shadow, and its accesses stay cached (no device of vmxlab's
+ * depends on uncached ones).
+ */
 u64 vmcs_cr0_hw_bits(u64 cr0)
 {
 	/* Unrestricted guest lets PE and PG be 0 ("Checks on Guest Control Registers"). */
 	u64 must_be_1 = cap(VMXLAB_CAP_CR0_FIXED0) & ~(X86_CR0_PE | X86_CR0_PG);
 
+	cr0 &= ~(X86_CR0_CD | X86_CR0_NW);
 	return (cr0 | must_be_1) & cap(VMXLAB_CAP_CR0_FIXED1);
 }
 

@@ -79,4 +79,42 @@
  */
 extern u32 mxcsr_feature_mask;
 
+/*
+ * A host NMI that a VM exit caught ("NMI exiting") goes to the host's NMI
+ * handler, from the exit handler with interrupts off.
+ *  - Without FRED the kernel's events go through the IDT: INT 2 reaches
+ *    its NMI entry, and the handler's IRET ends the NMI blocking the exit
+ *    left.  6.1 has no FRED at all; 6.12 has it only when built with
+ *    CONFIG_X86_FRED and booted with fred=on on a CPU that has it.
+ *  - With FRED active the IDT is not used, and INT 2 is no way into the
+ *    NMI handler.  From 6.9 <asm/fred.h> offers fred_entry_from_kvm(type,
+ *    vector), which builds a FRED event frame and calls the kernel's
+ *    handler through asm_fred_entry_from_kvm (exported GPL when KVM_INTEL
+ *    is configured); kvm_intel calls it for the NMIs and interrupts its
+ *    exits catch.  Without CONFIG_X86_FRED the header makes it an empty
+ *    stub and X86_FEATURE_FRED a compile-time 0, so the INT 2 path is the
+ *    only code: that is the case of Debian's 6.12 (its .config says
+ *    "# CONFIG_X86_FRED is not set").  The FRED branch therefore takes
+ *    effect only against a kernel built with CONFIG_X86_FRED, none of
+ *    which is at hand: it was neither built for real nor run (neither
+ *    Bochs nor any CPU here has FRED).  Kbuild probes for the header.
+ */
+#ifdef VMXLAB_HAVE_FRED_ENTRY_FROM_KVM
+#include <asm/fred.h>
+#include <asm/irq_vectors.h>
+
+static __always_inline void vmxlab_host_nmi(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_FRED))
+		fred_entry_from_kvm(EVENT_TYPE_NMI, NMI_VECTOR);
+	else
+		asm volatile("int $2");
+}
+#else
+static __always_inline void vmxlab_host_nmi(void)
+{
+	asm volatile("int $2");
+}
+#endif
+
 #endif /* VMXLAB_COMPAT_H */

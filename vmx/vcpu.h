@@ -10,7 +10,8 @@
  * closes.  A VM holds VMX operation on (vmxlab_vmx_get()) while it exists.
  *
  * Locking:
- *   vm->lock     memory slots, EPT changes, vCPU creation;
+ *   vm->lock     memory slots (their readers too: vm_read_guest() and
+ *                vm_write_guest() hold it), EPT changes, vCPU creation;
  *   vcpu->mutex  every vCPU ioctl (KVM_RUN takes it with trylock: a
  *                second concurrent KVM_RUN is refused with -EBUSY);
  *   the per-CPU list of loaded VMCSs is touched only on its own CPU with

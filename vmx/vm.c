@@ -48,6 +48,7 @@ void vmxlab_vm_put(struct vmxlab_vm *vm)
 	kref_put(&vm->refs, vm_free);
 }
 
+/* The slot that backs @gpa, or NULL.  Under vm->lock. */
 struct vmxlab_memslot *vm_find_slot(struct vmxlab_vm *vm, u64 gpa)
 {
 	int i;
@@ -65,28 +66,45 @@ struct vmxlab_memslot *vm_find_slot(struct vmxlab_vm *vm, u64 gpa)
  * Copy guest memory through the slot's user mapping; the caller runs in
  * the VM's process (every ioctl checks).  -EFAULT when no slot backs a
  * byte or the user mapping is gone.
+ *
+ * Under vm->lock: KVM_SET_USER_MEMORY_REGION may delete the slot from
+ * another thread meanwhile (delete_slot() clears it), and a slot read
+ * half cleared would send the copy elsewhere in the VMM's memory.  The
+ * callers are the exits that emulate an access (MMIO decode, string I/O,
+ * PDPTE loads), all with interrupts on and allowed to sleep; the CPUID
+ * exit and the rest of the in-kernel fast path never come here.  The lock
+ * order is vm->lock, then the mm's mmap lock (a fault in the copy), as
+ * when a slot is added.
  */
 static int vm_access_guest(struct vmxlab_vm *vm, u64 gpa, void *buf,
 			   unsigned int len, bool write)
 {
+	int err = 0;
+
+	mutex_lock(&vm->lock);
 	while (len) {
 		struct vmxlab_memslot *slot = vm_find_slot(vm, gpa);
 		unsigned int chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(gpa));
 		void __user *uaddr;
 		unsigned long left;
 
-		if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
-			return -EFAULT;
+		if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+			err = -EFAULT;
+			break;
+		}
 		uaddr = (void __user *)(slot->uaddr + (gpa - slot->gpa));
 		left = write ? copy_to_user(uaddr, buf, chunk) :
 			       copy_from_user(buf, uaddr, chunk);
-		if (left)
-			return -EFAULT;
+		if (left) {
+			err = -EFAULT;
+			break;
+		}
 		gpa += chunk;
 		buf += chunk;
 		len -= chunk;
 	}
-	return 0;
+	mutex_unlock(&vm->lock);
+	return err;
 }
 
 int vm_read_guest(struct vmxlab_vm *vm, u64 gpa, void *buf, unsigned int len)

@@ -76,6 +76,43 @@ static uint64_t control_bits(struct fuzz_input *in, uint64_t interesting)
 	return (v & 0x100) ? v : (v & interesting);
 }
 
+/*
+ * guest_walk_access() against guest_walk() (result @r, @gpa) for the four
+ * data accesses: the same translation; refused only as -EACCES (error
+ * code P | access) where the walk succeeded; -ENOENT with the access as
+ * error code where it found no page; otherwise the walk's own error.  A
+ * user page writable at CPL 3 is readable at CPL 3.
+ */
+static void check_access(struct guest_paging_state *st, u64 linear, struct guest_mem *mem,
+			 int r, u64 gpa)
+{
+	static const u32 accesses[] = {
+		0, GWALK_PF_WRITE, GWALK_PF_USER, GWALK_PF_USER | GWALK_PF_WRITE,
+	};
+	int got[4];
+	unsigned int i;
+	u32 code;
+	u64 gpa3;
+
+	st->eflags_ac = linear & 1;
+	for (i = 0; i < 4; i++) {
+		code = 0xdead;
+		gpa3 = 0;
+		got[i] = guest_walk_access(st, linear, accesses[i], read_phys, mem, &gpa3, &code);
+		if (r == 0)
+			FUZZ_ASSERT((got[i] == 0 && gpa3 == gpa) ||
+				    (got[i] == -EACCES && code == (GWALK_PF_PRESENT | accesses[i])),
+				    "access %#x: %d code %#x gpa %#llx, walk gpa %#llx", accesses[i],
+				    got[i], code, (unsigned long long)gpa3, (unsigned long long)gpa);
+		else if (r == -ENOENT)
+			FUZZ_ASSERT(got[i] == -ENOENT && code == accesses[i],
+				    "access %#x: %d code %#x, walk -ENOENT", accesses[i], got[i], code);
+		else
+			FUZZ_ASSERT(got[i] == r, "access %#x: %d, walk %d", accesses[i], got[i], r);
+	}
+	FUZZ_ASSERT(got[3] != 0 || got[2] == 0, "user write allowed, user read refused");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct guest_mem mem;
@@ -87,11 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r, r2;
 
 	memset(&st, 0, sizeof(st));
-	st.cr0 = control_bits(&in, GWALK_CR0_PG | 1);
+	st.cr0 = control_bits(&in, GWALK_CR0_PG | GWALK_CR0_WP | 1);
 	st.cr3 = fuzz_take(&in, 8);
 	if (!(st.cr3 & 1))
 		st.cr3 &= MEM_SIZE - 1;	/* often a CR3 inside the memory */
-	st.cr4 = control_bits(&in, GWALK_CR4_PSE | GWALK_CR4_PAE | GWALK_CR4_LA57);
+	st.cr4 = control_bits(&in, GWALK_CR4_PSE | GWALK_CR4_PAE | GWALK_CR4_LA57 |
+				 GWALK_CR4_SMAP);
 	st.efer = control_bits(&in, GWALK_EFER_LMA);
 	st.pdpte_valid = fuzz_take(&in, 1) & 1;
 	for (i = 0; i < 4; i++)
@@ -125,5 +163,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(r2 == r && (r || gpa2 == gpa) && mem.reads == reads,
 		    "second walk: %d %#llx, first %d %#llx", r2, (unsigned long long)gpa2, r,
 		    (unsigned long long)gpa);
+	check_access(&st, linear, &mem, r, gpa);
 	return 0;
 }

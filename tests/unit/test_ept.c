@@ -299,7 +299,13 @@ START_TEST(lookup_keeps_offset_and_ands_levels)
 }
 END_TEST
 
-/* If it failed, a guest page would be mapped uncached or with PAT ignored, or a non-leaf entry would silently take rights away from the pages below. */
+/*
+ * If it failed, a guest page would be mapped uncached, or with the guest's
+ * PAT choosing its memory type (UC or WC over host RAM the host maps WB:
+ * memory-type aliasing, SDM "Memory Type Used for Translated
+ * Guest-Physical Addresses"), or a non-leaf entry would silently take
+ * rights away from the pages below.
+ */
 START_TEST(entry_format)
 {
 	struct ept ept;
@@ -308,8 +314,8 @@ START_TEST(entry_format)
 
 	ept_setup(&ept);
 	ck_assert_int_eq(ept_map_4k(&ept, gpa, 0x5000, EPT_READ), 0);
-	/* PTE: frame 0x5000, R (bit 0), memory type WB (6 << 3), IPAT (bit 6) clear. */
-	ck_assert_uint_eq(raw_entry(&ept, gpa, EPT_LEVEL_PT), 0x5000 | 0x30 | 0x1);
+	/* PTE: frame 0x5000, R (bit 0), memory type WB (6 << 3), ignore PAT (bit 6). */
+	ck_assert_uint_eq(raw_entry(&ept, gpa, EPT_LEVEL_PT), 0x5000 | 0x40 | 0x30 | 0x1);
 	/* Non-leaf: R, W and X (bits 2:0), bits 7:3 clear, a table's address. */
 	for (level = EPT_LEVEL_PML4; level > EPT_LEVEL_PT; level--) {
 		u64 e = raw_entry(&ept, gpa, level);
@@ -434,8 +440,8 @@ START_TEST(protect_changes_perms)
 	ck_assert_int_eq(ept_lookup(&ept, 0x7000, &hpa, &perms), 0);
 	ck_assert_uint_eq(perms, EPT_READ);
 	ck_assert_uint_eq(hpa, 0xc000);
-	/* The leaf keeps WB: frame, memory type 6 << 3, R. */
-	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0xc000 | 0x30 | 0x1);
+	/* The leaf keeps WB with PAT ignored: frame, ignore PAT, memory type 6 << 3, R. */
+	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0xc000 | 0x40 | 0x30 | 0x1);
 	/* Write-only is refused and changes nothing. */
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_WRITE), -EINVAL);
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, EPT_READ | 0x8), -EINVAL);
@@ -621,7 +627,7 @@ START_TEST(protect_none_keeps_page_mapped)
 	ck_assert_uint_eq(hpa, 0x9000);
 	ck_assert_uint_eq(perms, EPT_READ | EPT_EXEC);
 	/* The software mark is gone with the rights back: the entry is the usual one. */
-	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0x9000 | 0x30 | 0x5);
+	ck_assert_uint_eq(raw_entry(&ept, 0x7000, EPT_LEVEL_PT), 0x9000 | 0x40 | 0x30 | 0x5);
 	ck_assert_int_eq(ept_protect(&ept, 0x7000, 0), 0);
 	ck_assert_int_eq(ept_unmap_4k(&ept, 0x7000, &hpa), 0);
 	ck_assert_uint_eq(hpa, 0x9000);

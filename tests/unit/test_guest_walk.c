@@ -351,6 +351,175 @@ START_TEST(level4_noncanonical_and_la57)
 }
 END_TEST
 
+/* guest_walk_access of @linear: the result and, when refused, the #PF error code. */
+static void expect_access(const struct guest_paging_state *st, u64 linear, u32 access,
+			  int err, u32 want_code)
+{
+	u32 code = 0xdead;
+	u64 gpa;
+	int ret;
+
+	ret = guest_walk_access(st, linear, access, fake_read, &guest, &gpa, &code);
+	ck_assert_msg(ret == err, "access %#x at %#" PRIx64 ": %d, expected %d", access,
+		      linear, ret, err);
+	if (err == -ENOENT || err == -EACCES)
+		ck_assert_msg(code == want_code, "access %#x at %#" PRIx64 ": error code %#x, "
+			      "expected %#x", access, linear, code, want_code);
+}
+
+#define W	GWALK_PF_WRITE
+#define U	GWALK_PF_USER
+#define PFP	GWALK_PF_PRESENT
+
+/*
+ * "Access Rights", 4-level paging: R/W and U/S of every level count (a
+ * PDE without U/S makes its pages supervisor whatever the PTE says);
+ * CPL 3 needs U/S and, to write, R/W; CPL 0 writes a read-only page only
+ * with CR0.WP = 0; SMAP keeps CPL 0 off user pages unless EFLAGS.AC.
+ * "Page-Fault Exceptions": P set for a violation, clear for a page not
+ * present, W/R and U/S from the access.
+ */
+START_TEST(access_rights_4level)
+{
+	struct guest_paging_state st = {
+		.cr0 = CR0_PE | CR0_PG | 0x10000 /* WP */, .cr3 = 0x1000, .cr4 = 0x20,
+		.efer = EFER_LME | EFER_LMA,
+	};
+
+	guest_reset(8);
+	put64(0x1000, 0x2000 | P | RW | US);
+	put64(0x2000, 0x3000 | P | RW | US);
+	put64(0x3000, 0x4000 | P | RW | US);		/* PDE 0: user, writable */
+	put64(0x3000 + 8, 0x5000 | P | RW);		/* PDE 1: supervisor */
+	put64(0x4000 + 1 * 8, 0x10000 | P | RW | US);	/* user, writable */
+	put64(0x4000 + 2 * 8, 0x11000 | P | US);	/* user, read-only */
+	put64(0x4000 + 3 * 8, 0x12000 | P | RW);	/* supervisor */
+	put64(0x5000 + 1 * 8, 0x13000 | P | RW | US);	/* user PTE under a supervisor PDE */
+
+	expect_access(&st, 0x1000, U | W, 0, 0);
+	expect_access(&st, 0x2000, U, 0, 0);
+	expect_access(&st, 0x2000, U | W, -EACCES, PFP | W | U);
+	expect_access(&st, 0x3000, U, -EACCES, PFP | U);
+	expect_access(&st, 0x3000, U | W, -EACCES, PFP | W | U);
+	expect_access(&st, 0x201000, U, -EACCES, PFP | U);
+	expect_access(&st, 0x201000, 0, 0, 0);
+	expect_access(&st, 0x4000, U | W, -ENOENT, W | U);
+	expect_access(&st, 0x4000, 0, -ENOENT, 0);
+	/* CPL 0: supervisor pages; a read-only page needs CR0.WP = 0 to be written. */
+	expect_access(&st, 0x3000, W, 0, 0);
+	expect_access(&st, 0x2000, W, -EACCES, PFP | W);
+	st.cr0 &= ~0x10000ULL;
+	expect_access(&st, 0x2000, W, 0, 0);
+	/* SMAP: CPL 0 off user pages unless EFLAGS.AC; supervisor pages unaffected. */
+	st.cr4 |= 1ULL << 21;
+	expect_access(&st, 0x1000, 0, -EACCES, PFP);
+	expect_access(&st, 0x1000, W, -EACCES, PFP | W);
+	expect_access(&st, 0x3000, W, 0, 0);
+	st.eflags_ac = true;
+	expect_access(&st, 0x1000, W, 0, 0);
+	/* CPL 3 is not affected by SMAP or AC. */
+	expect_access(&st, 0x1000, U | W, 0, 0);
+	expect_access(&st, 0x3000, U, -EACCES, PFP | U);
+	/* Non-canonical: -EINVAL, no error code. */
+	expect_access(&st, 0x0000800000000000ULL, U, -EINVAL, 0);
+}
+END_TEST
+
+/* PAE: the PDPTEs restrict nothing; 32-bit paging: both levels count. */
+START_TEST(access_rights_pae_32bit)
+{
+	struct guest_paging_state pae = {
+		.cr0 = CR0_PE | CR0_PG | 0x10000, .cr3 = 0x1000, .cr4 = 0x20,
+	};
+	struct guest_paging_state p32 = { .cr0 = CR0_PE | CR0_PG, .cr3 = 0x1000 };
+
+	guest_reset(8);
+	put64(0x1000, 0x2000 | P);			/* PDPTE: no R/W, U/S bits */
+	put64(0x2000, 0x3000 | P | RW | US);
+	put64(0x3000 + 8, 0x9000 | P | RW | US);
+	put64(0x3000 + 16, 0xa000 | P | US);
+	expect_access(&pae, 0x1000, U | W, 0, 0);
+	expect_access(&pae, 0x2000, U | W, -EACCES, PFP | W | U);
+	expect_access(&pae, 0x2000, W, -EACCES, PFP | W);
+
+	guest_reset(4);
+	put32(0x1000, 0x2000 | P | US);			/* PDE: read-only */
+	put32(0x2000 + 4, 0x9000 | P | RW | US);
+	expect_access(&p32, 0x1000, U, 0, 0);
+	expect_access(&p32, 0x1000, U | W, -EACCES, PFP | W | U);
+	/* CR0.WP = 0: CPL 0 writes it. */
+	expect_access(&p32, 0x1000, W, 0, 0);
+	/* Paging off: nothing to check. */
+	p32.cr0 = CR0_PE;
+	expect_access(&p32, 0x1000, U | W, 0, 0);
+}
+END_TEST
+
+/* VMX access rights: type, S, DPL, P, D/B, G, unusable. */
+#define AR_DATA_RW	0x0093U		/* read/write data, accessed, present */
+#define AR_DATA_RO	0x0091U
+#define AR_DATA_DOWN	0x0097U		/* expand-down read/write */
+#define AR_CODE_XO	0x0099U		/* execute-only code */
+#define AR_CODE_XR	0x009bU		/* execute/read code */
+#define AR_DB		0x4000U
+#define AR_UNUSABLE	0x10000U
+
+static void expect_seg(u32 ar, u32 limit, u64 base, enum guest_seg_mode mode, u64 offset,
+		       unsigned int size, bool write, int err, u64 want)
+{
+	struct guest_segment seg = { .base = base, .limit = limit, .ar = ar };
+	u64 linear = 0xdead;
+	int ret = guest_seg_linear(&seg, mode, offset, size, write, &linear);
+
+	ck_assert_msg(ret == err, "ar %#x limit %#x offset %#" PRIx64 " size %u write %d: %d, "
+		      "expected %d", ar, limit, offset, size, write, ret, err);
+	if (!err)
+		ck_assert_msg(linear == want, "linear %#" PRIx64 ", expected %#" PRIx64, linear,
+			      want);
+}
+
+/* "Limit Checking", "Type Checking", "Segmentation in IA-32e Mode". */
+START_TEST(segment_checks)
+{
+	/* Expand-up: the last byte at most the limit. */
+	expect_seg(AR_DATA_RW, 0xfff, 0x10000, GUEST_SEG_PROTECTED, 0xfff, 1, true, 0, 0x10fff);
+	expect_seg(AR_DATA_RW, 0xfff, 0, GUEST_SEG_PROTECTED, 0xffe, 2, true, 0, 0xffe);
+	expect_seg(AR_DATA_RW, 0xfff, 0, GUEST_SEG_PROTECTED, 0xfff, 2, true, -EINVAL, 0);
+	expect_seg(AR_DATA_RW, 0xfff, 0, GUEST_SEG_PROTECTED, 0x1000, 1, false, -EINVAL, 0);
+	expect_seg(AR_DATA_RW, 0xffffffff, 0, GUEST_SEG_PROTECTED, 0xfffffffe, 4, false,
+		   -EINVAL, 0);
+	/* Expand-down: above the limit, up to 0xffff (B clear) or 0xffffffff (B set). */
+	expect_seg(AR_DATA_DOWN, 0xfff, 0, GUEST_SEG_PROTECTED, 0xfff, 1, true, -EINVAL, 0);
+	expect_seg(AR_DATA_DOWN, 0xfff, 0, GUEST_SEG_PROTECTED, 0x1000, 1, true, 0, 0x1000);
+	expect_seg(AR_DATA_DOWN, 0xfff, 0, GUEST_SEG_PROTECTED, 0xffff, 2, true, -EINVAL, 0);
+	expect_seg(AR_DATA_DOWN | AR_DB, 0xfff, 0, GUEST_SEG_PROTECTED, 0xffff, 2, true, 0,
+		   0xffff);
+	/* Types: no write to read-only data or code, no read of execute-only code. */
+	expect_seg(AR_DATA_RO, 0xffff, 0, GUEST_SEG_PROTECTED, 0, 1, false, 0, 0);
+	expect_seg(AR_DATA_RO, 0xffff, 0, GUEST_SEG_PROTECTED, 0, 1, true, -EINVAL, 0);
+	expect_seg(AR_CODE_XR, 0xffff, 0, GUEST_SEG_PROTECTED, 0, 1, false, 0, 0);
+	expect_seg(AR_CODE_XR, 0xffff, 0, GUEST_SEG_PROTECTED, 0, 1, true, -EINVAL, 0);
+	expect_seg(AR_CODE_XO, 0xffff, 0, GUEST_SEG_PROTECTED, 0, 1, false, -EINVAL, 0);
+	/* Unusable (a null selector): every access. */
+	expect_seg(AR_DATA_RW | AR_UNUSABLE, 0xffffffff, 0, GUEST_SEG_PROTECTED, 0, 1, false,
+		   -EINVAL, 0);
+	/* Real mode: the limit only (an unusable or read-only mark plays no part). */
+	expect_seg(AR_DATA_RO | AR_UNUSABLE, 0xffff, 0xb8000, GUEST_SEG_REAL, 0xfffe, 2, true,
+		   0, 0xc7ffe);
+	expect_seg(AR_DATA_RW, 0xffff, 0, GUEST_SEG_REAL, 0xffff, 2, true, -EINVAL, 0);
+	/* The linear address wraps at 4 GiB outside 64-bit mode. */
+	expect_seg(AR_DATA_RW, 0xffffffff, 0xfffff000, GUEST_SEG_PROTECTED, 0x2000, 1, true,
+		   0, 0x1000);
+	/* 64-bit mode: no limit, no type; canonical or not. */
+	expect_seg(AR_DATA_RO | AR_UNUSABLE, 0, 0, GUEST_SEG_64BIT, 0x00007ffffffff000ULL, 8,
+		   true, 0, 0x00007ffffffff000ULL);
+	expect_seg(AR_DATA_RW, 0, 0x1000, GUEST_SEG_64BIT, 0x00007ffffffff000ULL, 1, true,
+		   -EINVAL, 0);
+	expect_seg(AR_DATA_RW, 0, 0, GUEST_SEG_64BIT, 0xffff800000000000ULL, 1, true, 0,
+		   0xffff800000000000ULL);
+}
+END_TEST
+
 Suite *guest_walk_suite(void)
 {
 	Suite *s = suite_create("guest_walk");
@@ -365,5 +534,8 @@ Suite *guest_walk_suite(void)
 	UNIT_ADD(s, "guest_walk", level4_4k_2m_1g);
 	UNIT_ADD(s, "guest_walk", level4_not_present);
 	UNIT_ADD(s, "guest_walk", level4_noncanonical_and_la57);
+	UNIT_ADD(s, "guest_walk", access_rights_4level);
+	UNIT_ADD(s, "guest_walk", access_rights_pae_32bit);
+	UNIT_ADD(s, "guest_walk", segment_checks);
 	return s;
 }

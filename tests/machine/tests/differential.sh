@@ -231,8 +231,9 @@ judge() {
 check_differences() {
 	local bad
 	[ -f "$DIFFERENCES" ] || fail "$DIFFERENCES missing from the initramfs"
-	bad=$(grep -vE '^[ \t]*(#|$)' "$DIFFERENCES" |
-		grep -vE '^[^ \t]+[ \t]+(stdout|exit|rip|regs|end)[ \t]+[^ \t#].*[ \t]#[ \t]+[^ \t]' |
+	# (In grep's brackets \t is a backslash and a t: [[:blank:]] is space or tab.)
+	bad=$(grep -vE '^[[:blank:]]*(#|$)' "$DIFFERENCES" |
+		grep -vE '^[^[:blank:]]+[[:blank:]]+(stdout|exit|rip|regs|end)[[:blank:]]+[^[:blank:]#].*[[:blank:]]#[[:blank:]]+[^[:blank:]]' |
 		head -n 1)
 	[ -z "$bad" ] || fail "$DIFFERENCES: not 'GUEST KIND PATTERN  # reason': $bad"
 }

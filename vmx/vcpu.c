@@ -542,6 +542,16 @@ static long vcpu_ioctl_set_signal_mask(struct vmxlab_vcpu *vcpu, void __user *ar
 	return 0;
 }
 
+/* KVM_X86_SETUP_MCE: IA32_MCG_CAP and the banks it announces (vmx/msrs.c). */
+static long vcpu_ioctl_setup_mce(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	u64 mcg_cap;
+
+	if (copy_from_user(&mcg_cap, argp, sizeof(mcg_cap)))
+		return -EFAULT;
+	return vcpu_msrs_setup_mce(vcpu, mcg_cap);
+}
+
 static long vcpu_run_with_sigmask(struct vmxlab_vcpu *vcpu)
 {
 	sigset_t saved;
@@ -602,6 +612,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_ioctl_set_signal_mask(vcpu, argp);
 	case KVM_ENABLE_CAP:
 		return vmxlab_enable_cap(argp);
+	case KVM_X86_SETUP_MCE:
+		return vcpu_ioctl_setup_mce(vcpu, argp);
 	case VMXLAB_GET_VMCS:
 		return vcpu_ioctl_get_vmcs(vcpu, argp);
 	case VMXLAB_SET_TRACE:

@@ -603,6 +603,36 @@ static uint32_t run_to_hlt(struct vcpu *v)
 	return why;
 }
 
+/*
+ * KVM_GET_REGS and KVM_SET_REGS of the same values while an OUT waits to
+ * complete (QEMU does so when it handles its VAPIC port 0x7E): the next
+ * KVM_RUN completes the OUT, the guest goes on.  guest_exits OUTs 1, 2,
+ * 3...; an OUT run again would give 1 twice.
+ */
+void test_regs_round_trip_in_io(int sys)
+{
+	struct kvm_regs regs;
+	struct vm vm;
+	struct vcpu v;
+	uint32_t why, why2;
+	uint8_t first, second;
+
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "regs-in-io-setup"))
+		return;
+	why = run_once(&v);
+	first = io_byte(&v);
+	if (ioctl(v.fd, KVM_GET_REGS, &regs) || ioctl(v.fd, KVM_SET_REGS, &regs))
+		why = 0;
+	why2 = run_once(&v);
+	second = io_byte(&v);
+	report(why == KVM_EXIT_IO && why2 == KVM_EXIT_IO && first == 1 && second == 2,
+	       "set-regs-same-rip-completes-out",
+	       "exits %u, %u, OUT %u then %u: want 1 then 2 (the OUT ran again?)", why, why2,
+	       first, second);
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
 /* The guest's read of FS:0: its OUT (the byte), or an MMIO read exit (-1 + address). */
 static int read_via_guest(struct vcpu *v, uint64_t gpa, uint64_t *mmio_addr)
 {

@@ -122,7 +122,9 @@ static long dev_ioctl_vmx_disable(struct vmxlab_file *vf)
  *     -EINVAL, as on KVM before KVM_CREATE_IRQCHIP (vmx/vm.c).
  * XSAVE and XCRS are 0: QEMU then moves x87/SSE state with KVM_GET/SET_FPU
  * and leaves XCR0 to the guest's XSETBV (exits/cr_msr.c).  MCE is the
- * number of machine-check banks KVM_X86_SETUP_MCE takes (vmx/msrs.c).
+ * number of machine-check banks KVM_X86_SETUP_MCE takes (vmx/msrs.c);
+ * KVM_X86_SET_MCE, which injects a machine check, is not there (-ENOTTY):
+ * QEMU 7.2 calls it only without KVM_CAP_VCPU_EVENTS, which vmxlab has.
  */
 long vmxlab_check_extension(unsigned long cap)
 {

@@ -466,11 +466,20 @@ static void cpuid_basic_leaf(struct cpuid_builder *b, u32 leaf)
 	emit_zero(b, leaf);
 }
 
+/*
+ * 0x40000000 names vmxlab; 0x40000001 has its API version in EBX.  EAX
+ * and EDX of 0x40000001 stay 0: KVM clients read them from this table as
+ * KVM's paravirtual feature and hint bits whatever the signature (the KVM
+ * documentation, "KVM CPUID bits", KVM_CPUID_FEATURES), and vmxlab offers
+ * none of those.  A 1 in EAX bit 0 (KVM_FEATURE_CLOCKSOURCE) made QEMU
+ * pass kvmclock on to SeaBIOS, which wrote MSR 0x12, took the #GP and
+ * triple-faulted.
+ */
 static void cpuid_hypervisor_leaves(struct cpuid_builder *b)
 {
 	const u32 sig[4] = { CPUID_VMXLAB_VERSION, CPUID_VMXLAB_SIG_EBX,
 			     CPUID_VMXLAB_SIG_ECX, CPUID_VMXLAB_SIG_EDX };
-	const u32 ver[4] = { VMXLAB_API_VERSION, 0, 0, 0 };
+	const u32 ver[4] = { 0, VMXLAB_API_VERSION, 0, 0 };
 
 	emit(b, CPUID_VMXLAB_SIGNATURE, 0, sig);
 	emit(b, CPUID_VMXLAB_VERSION, 0, ver);

@@ -142,7 +142,10 @@ static u64 lmsw_value(u64 cr0, u16 msw)
  * on it.  CR8 exists in 64-bit mode only, where the CPU checks CPL 0
  * before the exit; bits 63:4 are reserved: a write of any raises #GP
  * (SDM Vol. 2, "MOV—Move to/from Control Registers"; Vol. 3A, "Task
- * Priority Register (TPR)").
+ * Priority Register (TPR)").  A write that lowers it goes to user space
+ * as KVM_EXIT_SET_TPR, the instruction done and run->cr8 the new value,
+ * as on KVM without an in-kernel local APIC: user space's interrupt
+ * controller may now deliver an interrupt the old priority held back.
  */
 static int cr8_access(struct vmxlab_vcpu *vcpu, const struct vmx_cr_qual *q, u64 value)
 {
@@ -155,6 +158,12 @@ static int cr8_access(struct vmxlab_vcpu *vcpu, const struct vmx_cr_qual *q, u64
 	}
 	if (value & ~0xfULL)
 		return inject_gp(vcpu);
+	if (value < vcpu->cr8) {
+		vcpu->cr8 = value;
+		vcpu_skip_to_user(vcpu);
+		vcpu->run->exit_reason = KVM_EXIT_SET_TPR;
+		return EXIT_ACTION_TO_USER;
+	}
 	vcpu->cr8 = value;
 	return vcpu_skip_instruction(vcpu);
 }

@@ -271,6 +271,7 @@ int handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_MMIO:
 		return handle_mmio(vcpu);
 	case KVM_EXIT_IRQ_WINDOW_OPEN:	/* run_irq.c asked for it */
+	case KVM_EXIT_SET_TPR:		/* the guest lowered CR8: no controller here to care */
 		return -1;
 	case KVM_EXIT_HLT:
 		if (irq_hlt_waits(vcpu))

@@ -121,7 +121,10 @@ static long dev_ioctl_vmx_disable(struct vmxlab_file *vf)
  *   IRQ_ROUTING: KVM_SET_GSI_ROUTING, which has no irqchip to route to:
  *     -EINVAL, as on KVM before KVM_CREATE_IRQCHIP (vmx/vm.c).
  * XSAVE and XCRS are 0: QEMU then moves x87/SSE state with KVM_GET/SET_FPU
- * and leaves XCR0 to the guest's XSETBV (exits/cr_msr.c).
+ * and leaves XCR0 to the guest's XSETBV (exits/cr_msr.c).  MCE is the
+ * number of machine-check banks KVM_X86_SETUP_MCE takes (vmx/msrs.c);
+ * KVM_X86_SET_MCE, which injects a machine check, is not there (-ENOTTY):
+ * QEMU 7.2 calls it only without KVM_CAP_VCPU_EVENTS, which vmxlab has.
  */
 long vmxlab_check_extension(unsigned long cap)
 {
@@ -147,6 +150,8 @@ long vmxlab_check_extension(unsigned long cap)
 		return VMXLAB_MAX_VCPUS;
 	case KVM_CAP_NR_MEMSLOTS:
 		return VMXLAB_MAX_SLOTS;
+	case KVM_CAP_MCE:
+		return VCPU_MCE_BANKS;
 	default:
 		return 0;
 	}
@@ -243,6 +248,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dev_ioctl_get_supported_cpuid(argp);
 	case KVM_GET_MSR_INDEX_LIST:
 		return dev_ioctl_get_msr_index_list(argp);
+	case KVM_X86_GET_MCE_CAP_SUPPORTED:
+		return put_user(VMXLAB_MCG_CAP_SUPPORTED, (u64 __user *)argp) ? -EFAULT : 0;
 	case VMXLAB_GET_CAPS:
 		return dev_ioctl_get_caps(argp);
 	case VMXLAB_GET_CPU_STATE:

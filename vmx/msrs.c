@@ -28,6 +28,7 @@
  * value is skipped, and only what was written is restored.
  */
 #include <linux/kernel.h>
+#include <linux/nospec.h>
 #include <linux/types.h>
 #include <asm/apicdef.h>
 #include <asm/mce.h>
@@ -290,6 +291,78 @@ static bool tsc_aux_exists(struct vmxlab_vcpu *vcpu, bool host)
 	       (l7 && (l7->ecx & MSRA_CPUID_7_0_ECX_RDPID));
 }
 
+/*
+ * Machine-check architecture (SDM Vol. 3B, "Machine-Check MSRs"):
+ * IA32_MCG_CAP is what user space set with KVM_X86_SETUP_MCE (KVM API
+ * documentation), 0 until then: no banks and no IA32_MCG_CTL, as before.
+ * After it, IA32_MCG_CTL exists with MCG_CTL_P, and each bank's four MSRs
+ * from 400H.  No machine check is ever delivered to a guest
+ * (exits/handlers.c): the banks hold what was written, nothing else.
+ */
+int vcpu_msrs_setup_mce(struct vmxlab_vcpu *vcpu, u64 mcg_cap)
+{
+	struct vcpu_msrs *m = &vcpu->msrs;
+	unsigned int banks = mcg_cap & MCG_BANKCNT_MASK, i;
+
+	if (!banks || banks > VCPU_MCE_BANKS ||
+	    (mcg_cap & ~(VMXLAB_MCG_CAP_SUPPORTED | MCG_BANKCNT_MASK)))
+		return -EINVAL;
+	m->mcg_cap = mcg_cap;
+	/* All 1s: every error reported, the state after reset. */
+	m->mcg_ctl = mcg_cap & MCG_CTL_P ? ~0ULL : 0;
+	memset(m->mce_banks, 0, sizeof(m->mce_banks));
+	for (i = 0; i < banks; i++)
+		m->mce_banks[i * VCPU_MCE_BANK_MSRS] = ~0ULL;
+	return 0;
+}
+
+/* The bank MSR @index is, as an index into mce_banks[], or -1. */
+static int mce_bank_slot(struct vmxlab_vcpu *vcpu, u32 index)
+{
+	unsigned int n = (vcpu->msrs.mcg_cap & MCG_BANKCNT_MASK) * VCPU_MCE_BANK_MSRS;
+
+	if (index < MSR_IA32_MC0_CTL || index >= MSR_IA32_MC0_CTL + n)
+		return -1;
+	return array_index_nospec(index - MSR_IA32_MC0_CTL, n);
+}
+
+/*
+ * IA32_MCG_CTL: all 1s enables every feature, all 0s none, other values
+ * are undefined ("IA32_MCG_CTL MSR"): refused.  Without MCG_CTL_P the
+ * MSR does not exist; a VMM may still restore the 0 it read.
+ */
+static int set_mcg_ctl(struct vmxlab_vcpu *vcpu, u64 value, bool host)
+{
+	if (!(vcpu->msrs.mcg_cap & MCG_CTL_P))
+		return host && !value ? 0 : -EINVAL;
+	if (value && value != ~0ULL)
+		return -EINVAL;
+	vcpu->msrs.mcg_ctl = value;
+	return 0;
+}
+
+/*
+ * A bank's MSR.  IA32_MCi_CTL: all 1s or all 0s ("IA32_MCi_CTL MSRs": P6
+ * family processors allow only those, other values are undefined).
+ * IA32_MCi_STATUS: software may only clear it, a non-zero write raises
+ * #GP ("IA32_MCi_STATUS MSRs"); the host restores any value.
+ */
+static int set_mce_bank(struct vmxlab_vcpu *vcpu, int slot, u64 value, bool host)
+{
+	switch (slot % VCPU_MCE_BANK_MSRS) {
+	case 0:
+		if (value && value != ~0ULL)
+			return -EINVAL;
+		break;
+	case 1:
+		if (value && !host)
+			return -EINVAL;
+		break;
+	}
+	vcpu->msrs.mce_banks[slot] = value;
+	return 0;
+}
+
 /* The kvmclock MSRs, which vmxlab does not offer (MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME). */
 #define MSR_KVMCLOCK_WALL	0x11
 #define MSR_KVMCLOCK_SYSTEM	0x12
@@ -333,6 +406,8 @@ static int set_mtrr(struct vmxlab_vcpu *vcpu, u32 index, u64 value)
  */
 int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host)
 {
+	int slot;
+
 	switch (index) {
 	case MSR_EFER:
 		*value = vcpu->efer;
@@ -392,10 +467,15 @@ int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host)
 		*value = vcpu->msrs.ucode_rev;
 		return 0;
 	case MSR_IA32_MCG_CAP:
-		*value = 0;	/* no banks, no MCG_CTL: see set_misc_msr() */
+		*value = vcpu->msrs.mcg_cap;
 		return 0;
 	case MSR_IA32_MCG_STATUS:
 		*value = vcpu->msrs.mcg_status;
+		return 0;
+	case MSR_IA32_MCG_CTL:
+		if (!(vcpu->msrs.mcg_cap & MCG_CTL_P) && !host)
+			return -EINVAL;
+		*value = vcpu->msrs.mcg_ctl;
 		return 0;
 	case MSR_KVMCLOCK_WALL:
 	case MSR_KVMCLOCK_SYSTEM:
@@ -404,6 +484,11 @@ int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host)
 		*value = 0;
 		return 0;
 	default:
+		slot = mce_bank_slot(vcpu, index);
+		if (slot >= 0) {
+			*value = vcpu->msrs.mce_banks[slot];
+			return 0;
+		}
 		return get_mtrr(vcpu, index, value);
 	}
 }
@@ -443,6 +528,8 @@ static int set_base_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value)
 
 static int set_misc_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool host)
 {
+	int slot;
+
 	switch (index) {
 	case MSR_IA32_MISC_ENABLE:
 		if (!misc_enable_valid(vcpu, value, host))
@@ -455,13 +542,10 @@ static int set_misc_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool hos
 			vcpu->msrs.ucode_rev = value;
 		return 0;
 	case MSR_IA32_MCG_CAP:
-		/*
-		 * Machine-check architecture without error-reporting banks
-		 * ("IA32_MCG_CAP MSR"): what a guest whose CPUID shows MCE
-		 * and MCA reads (Linux does at boot); no machine check is
-		 * ever delivered to a guest (exits/handlers.c).  Read-only.
-		 */
-		return host && !value ? 0 : -EINVAL;
+		/* Read-only ("IA32_MCG_CAP MSR"); a VMM may restore the value it read. */
+		return host && value == vcpu->msrs.mcg_cap ? 0 : -EINVAL;
+	case MSR_IA32_MCG_CTL:
+		return set_mcg_ctl(vcpu, value, host);
 	case MSR_IA32_MCG_STATUS:
 		/* Software clears it; the host restores RIPV, EIPV, MCIP, LMCE_S. */
 		if (value & ~(host ? MCG_STATUS_RIPV | MCG_STATUS_EIPV |
@@ -477,6 +561,9 @@ static int set_misc_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool hos
 		/* Read-only; a VMM may restore the value it read. */
 		return host && value == VCPU_MTRRCAP ? 0 : -EINVAL;
 	default:
+		slot = mce_bank_slot(vcpu, index);
+		if (slot >= 0)
+			return set_mce_bank(vcpu, slot, value, host);
 		return set_mtrr(vcpu, index, value);
 	}
 }
@@ -538,12 +625,14 @@ int vcpu_set_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool host)
 /*
  * KVM_GET_MSR_INDEX_LIST: every MSR KVM_GET_MSRS and KVM_SET_MSRS take,
  * the state a VMM saves and restores (the kvmclock pair, only ever off,
- * is left out).  TSC_AUX last: listed only when the CPU has it.
+ * is left out, and so are the machine-check banks, whose number is each
+ * vCPU's: KVM API documentation, "KVM_GET_MSR_INDEX_LIST").  TSC_AUX
+ * last: listed only when the CPU has it.
  */
 static const u32 msr_index_list[] = {
 	MSR_IA32_TSC, MSR_IA32_APICBASE, MSR_IA32_UCODE_REV, MSR_MTRRcap,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
-	MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_IA32_MISC_ENABLE,
 	MSRA_MTRR_PHYSBASE0 + 0, MSRA_MTRR_PHYSBASE0 + 1,
 	MSRA_MTRR_PHYSBASE0 + 2, MSRA_MTRR_PHYSBASE0 + 3,
 	MSRA_MTRR_PHYSBASE0 + 4, MSRA_MTRR_PHYSBASE0 + 5,

@@ -60,6 +60,7 @@ static long vcpu_ioctl_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 {
 	unsigned long *gpr = vcpu->regs.gpr;
 	struct kvm_regs regs;
+	bool rip_moved;
 
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
@@ -82,12 +83,21 @@ static long vcpu_ioctl_set_regs(struct vmxlab_vcpu *vcpu, void __user *argp)
 	gpr[GPR_R14] = regs.r14;
 	gpr[GPR_R15] = regs.r15;
 	vcpu_load(vcpu);
+	rip_moved = vmcs_readl(VMCS_GUEST_RIP) != regs.rip;
 	vmcs_writel(VMCS_GUEST_RSP, regs.rsp);
 	vmcs_writel(VMCS_GUEST_RIP, regs.rip);
 	vmcs_writel(VMCS_GUEST_RFLAGS, regs.rflags | X86_EFLAGS_FIXED);
 	vcpu_put(vcpu);
-	/* A new RIP abandons a half-done exit, as on KVM. */
-	vcpu->pending = VCPU_PENDING_NONE;
+	/*
+	 * A new RIP abandons a half-done exit, as on KVM.  The same RIP
+	 * keeps it: the next KVM_RUN completes the operation first (KVM API
+	 * documentation, "KVM_RUN": the I/O and MMIO exits "are complete
+	 * ... only after userspace has re-entered the kernel").  QEMU writes
+	 * back every register it read while it handles an exit (its VAPIC
+	 * port 0x7E does), and the OUT must not run again.
+	 */
+	if (rip_moved)
+		vcpu->pending = VCPU_PENDING_NONE;
 	return 0;
 }
 
@@ -542,6 +552,16 @@ static long vcpu_ioctl_set_signal_mask(struct vmxlab_vcpu *vcpu, void __user *ar
 	return 0;
 }
 
+/* KVM_X86_SETUP_MCE: IA32_MCG_CAP and the banks it announces (vmx/msrs.c). */
+static long vcpu_ioctl_setup_mce(struct vmxlab_vcpu *vcpu, void __user *argp)
+{
+	u64 mcg_cap;
+
+	if (copy_from_user(&mcg_cap, argp, sizeof(mcg_cap)))
+		return -EFAULT;
+	return vcpu_msrs_setup_mce(vcpu, mcg_cap);
+}
+
 static long vcpu_run_with_sigmask(struct vmxlab_vcpu *vcpu)
 {
 	sigset_t saved;
@@ -602,6 +622,8 @@ static long vcpu_ioctl_locked(struct vmxlab_vcpu *vcpu, unsigned int cmd,
 		return vcpu_ioctl_set_signal_mask(vcpu, argp);
 	case KVM_ENABLE_CAP:
 		return vmxlab_enable_cap(argp);
+	case KVM_X86_SETUP_MCE:
+		return vcpu_ioctl_setup_mce(vcpu, argp);
 	case VMXLAB_GET_VMCS:
 		return vcpu_ioctl_get_vmcs(vcpu, argp);
 	case VMXLAB_SET_TRACE:

@@ -192,6 +192,13 @@ enum vcpu_switched_msr {
 
 #define VCPU_NR_FIXED_MTRRS	11
 #define VCPU_NR_VAR_MTRRS	8
+/*
+ * Machine-check banks: IA32_MCi_CTL, _STATUS, _ADDR, _MISC from 400H, four
+ * MSRs a bank up to 47FH, where the VMX capability MSRs begin (SDM Vol. 4,
+ * "Model-Specific Registers").  KVM_CAP_MCE answers this number.
+ */
+#define VCPU_MCE_BANKS		32
+#define VCPU_MCE_BANK_MSRS	4
 
 struct vcpu_msrs {
 	u64 guest[VCPU_NR_SWITCHED_MSRS];
@@ -200,6 +207,9 @@ struct vcpu_msrs {
 	u64 misc_enable;
 	u64 ucode_rev;
 	u64 mcg_status;
+	u64 mcg_cap;		/* KVM_X86_SETUP_MCE's; 0: no banks, no MCG_CTL */
+	u64 mcg_ctl;
+	u64 mce_banks[VCPU_MCE_BANKS * VCPU_MCE_BANK_MSRS];
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[VCPU_NR_FIXED_MTRRS];
 	u64 mtrr_var[2 * VCPU_NR_VAR_MTRRS];	/* PHYSBASEn, PHYSMASKn */

@@ -82,6 +82,9 @@ void vcpu_flush_guest_tlb(struct vmxlab_vcpu *vcpu);
 
 /* vmx/msrs.c: the vCPU's MSRs, for the guest's exits and for KVM_GET/SET_MSRS (@host) */
 void vcpu_msrs_reset(struct vmxlab_vcpu *vcpu);
+int vcpu_msrs_setup_mce(struct vmxlab_vcpu *vcpu, u64 mcg_cap);
+/* KVM_X86_GET_MCE_CAP_SUPPORTED: MCG_CTL_P (bit 8) alone, the bank count apart */
+#define VMXLAB_MCG_CAP_SUPPORTED	BIT_ULL(8)
 int vcpu_get_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 *value, bool host);
 int vcpu_set_msr(struct vmxlab_vcpu *vcpu, u32 index, u64 value, bool host);
 void vcpu_msrs_load_guest(struct vmxlab_vcpu *vcpu);

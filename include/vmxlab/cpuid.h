@@ -41,7 +41,7 @@ static inline bool cpuid_entries_clash(const struct kvm_cpuid_entry2 *a,
 	return a->index == b->index;
 }
 
-/* vmxlab's hypervisor leaves: 0x40000000 names it, 0x40000001 its version. */
+/* vmxlab's hypervisor leaves: 0x40000000 names it, 0x40000001 EBX its version. */
 #define CPUID_VMXLAB_SIGNATURE	0x40000000u
 #define CPUID_VMXLAB_VERSION	0x40000001u
 /* "vmxlabvmxlab" in EBX, ECX, EDX, the order of the vendor string of leaf 0. */

@@ -121,6 +121,8 @@ void test_caps_qemu(int sys);
 void test_debugregs(int sys);
 void test_signal_mask(int sys);
 void test_reset_to_real_mode(int sys);
+void test_regs_round_trip_in_io(int sys);
+void test_set_tpr_exit(int sys);
 void test_slots_qemu(int sys);
 void test_slot_churn_while_running(int sys);
 

@@ -214,6 +214,8 @@ int main(int argc, char **argv)
 	test_debugregs(sys);
 	test_signal_mask(sys);
 	test_reset_to_real_mode(sys);
+	test_regs_round_trip_in_io(sys);
+	test_set_tpr_exit(sys);
 	test_slots_qemu(sys);
 	test_slot_churn_while_running(sys);
 	test_copyout(sys);

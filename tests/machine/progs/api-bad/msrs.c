@@ -212,6 +212,69 @@ static void test_refused(int vcpu)
 	check_set_one(vcpu, "set-msrs-kvmclock-on-refused", 0x12, 0x1001, 0, VMXLAB_ONLY);
 }
 
+#define MSR_MCG_STATUS	0x17a
+#define MSR_MCG_CTL	0x17b
+#define MSR_MC0_CTL	0x400
+#define MCG_CTL_P	(1ULL << 8)
+#define MCG_EXT_P	(1ULL << 9)	/* neither device offers it */
+#define QEMU_BANKS	10		/* QEMU 7.2's MCE_BANKS_DEF */
+
+/*
+ * Machine-check MSRs as QEMU 7.2 uses them for a CPU model with MCE and
+ * MCA in CPUID (its default, qemu64): KVM_CAP_MCE banks at least 10,
+ * KVM_X86_SETUP_MCE with MCG_CTL_P and 10 banks, then MCG_STATUS,
+ * MCG_CTL = all 1s and the 40 bank MSRs in every KVM_SET_MSRS; a short
+ * count aborts QEMU ("failed to set MSR 0x17b").  Same answers on KVM.
+ */
+static void test_mce(int sys, int vcpu)
+{
+	struct msr_buf *b = calloc(1, sizeof(*b));
+	uint64_t cap = 0, supported = 0;
+	unsigned int i, n = 2 + 4 * QEMU_BANKS;
+	long ret;
+
+	ret = ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_MCE);
+	report(ret >= QEMU_BANKS, "cap-mce-banks", "KVM_CAP_MCE %ld; want >= %d", ret,
+	       QEMU_BANKS);
+	check("get-mce-cap-supported", sys, KVM_X86_GET_MCE_CAP_SUPPORTED, &supported, OK, OK);
+	report(supported & MCG_CTL_P, "mce-cap-supported-ctl-p", "%#llx: want MCG_CTL_P",
+	       (unsigned long long)supported);
+	check_set_one(vcpu, "set-msrs-mcg-ctl-before-setup-refused", MSR_MCG_CTL, ~0ULL, 0, 0);
+	check_set_one(vcpu, "set-msrs-mcg-ctl-0-before-setup", MSR_MCG_CTL, 0, 1, 1);
+	cap = 0;
+	check("setup-mce-no-banks-einval", vcpu, KVM_X86_SETUP_MCE, &cap, EINVAL, EINVAL);
+	cap = MCG_CTL_P | 33;
+	check("setup-mce-33-banks-einval", vcpu, KVM_X86_SETUP_MCE, &cap, EINVAL, EINVAL);
+	cap = MCG_CTL_P | MCG_EXT_P | QEMU_BANKS;
+	check("setup-mce-ext-p-einval", vcpu, KVM_X86_SETUP_MCE, &cap, EINVAL, EINVAL);
+	check("setup-mce-bad-pointer-efault", vcpu, KVM_X86_SETUP_MCE, (void *)8, EFAULT, EFAULT);
+	cap = MCG_CTL_P | QEMU_BANKS;
+	check("setup-mce-qemu", vcpu, KVM_X86_SETUP_MCE, &cap, OK, OK);
+
+	memset(b, 0, sizeof(*b));
+	b->e[0].index = MSR_MCG_STATUS;
+	b->e[1].index = MSR_MCG_CTL;
+	b->e[1].data = ~0ULL;
+	for (i = 0; i < 4 * QEMU_BANKS; i++) {
+		b->e[2 + i].index = MSR_MC0_CTL + i;
+		b->e[2 + i].data = i % 4 ? 0 : ~0ULL;
+	}
+	check_count("set-msrs-mce-qemu", msrs_call(vcpu, KVM_SET_MSRS, b, n), n, n);
+	check_count("get-msrs-mce-qemu", msrs_call(vcpu, KVM_GET_MSRS, b, n), n, n);
+	report(b->e[1].data == ~0ULL && b->e[2].data == ~0ULL, "get-msrs-mce-read-back",
+	       "MCG_CTL %#llx, MC0_CTL %#llx; want all 1s", (unsigned long long)b->e[1].data,
+	       (unsigned long long)b->e[2].data);
+	b->e[0].index = 0x179;	/* IA32_MCG_CAP */
+	msrs_call(vcpu, KVM_GET_MSRS, b, 1);
+	report(b->e[0].data == cap, "get-msrs-mcg-cap-as-set", "MCG_CAP %#llx; want %#llx",
+	       (unsigned long long)b->e[0].data, (unsigned long long)cap);
+	check_set_one(vcpu, "set-msrs-mc0-status-host-any", MSR_MC0_CTL + 1, 1ULL << 63, 1, 1);
+	check_set_one(vcpu, "set-msrs-mc0-ctl-5-refused", MSR_MC0_CTL, 5, 0, 0);
+	check_set_one(vcpu, "set-msrs-mcg-ctl-5-refused", MSR_MCG_CTL, 5, 0, 0);
+	check_set_one(vcpu, "set-msrs-bank-10-refused", MSR_MC0_CTL + 4 * QEMU_BANKS, 0, 0, 0);
+	free(b);
+}
+
 void test_msrs(int sys, int vcpu)
 {
 	test_index_list(sys);
@@ -219,4 +282,5 @@ void test_msrs(int sys, int vcpu)
 	test_counts(vcpu);
 	test_round_trip(vcpu);
 	test_refused(vcpu);
+	test_mce(sys, vcpu);
 }

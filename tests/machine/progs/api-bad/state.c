@@ -603,6 +603,82 @@ static uint32_t run_to_hlt(struct vcpu *v)
 	return why;
 }
 
+/*
+ * KVM_GET_REGS and KVM_SET_REGS of the same values while an OUT waits to
+ * complete (QEMU does so when it handles its VAPIC port 0x7E): the next
+ * KVM_RUN completes the OUT, the guest goes on.  guest_exits OUTs 1, 2,
+ * 3...; an OUT run again would give 1 twice.
+ */
+void test_regs_round_trip_in_io(int sys)
+{
+	struct kvm_regs regs;
+	struct vm vm;
+	struct vcpu v;
+	uint32_t why, why2;
+	uint8_t first, second;
+
+	if (!vm_with_vcpu(sys, &vm, &v, guest_exits, sizeof(guest_exits), "regs-in-io-setup"))
+		return;
+	why = run_once(&v);
+	first = io_byte(&v);
+	if (ioctl(v.fd, KVM_GET_REGS, &regs) || ioctl(v.fd, KVM_SET_REGS, &regs))
+		why = 0;
+	why2 = run_once(&v);
+	second = io_byte(&v);
+	report(why == KVM_EXIT_IO && why2 == KVM_EXIT_IO && first == 1 && second == 2,
+	       "set-regs-same-rip-completes-out",
+	       "exits %u, %u, OUT %u then %u: want 1 then 2 (the OUT ran again?)", why, why2,
+	       first, second);
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
+/*
+ * CR8 in 64-bit mode without an in-kernel local APIC: a MOV to CR8 that
+ * raises the priority (0 to 15) stays in the kernel, one that lowers it
+ * (15 to 3) exits with KVM_EXIT_SET_TPR, run->cr8 = 3 and RIP past it;
+ * the next KVM_RUN goes on to HLT.  The same on KVM.
+ */
+void test_set_tpr_exit(int sys)
+{
+	static const uint8_t code[] = {
+		0xb8, 0x0f, 0x00, 0x00, 0x00,	/* mov eax, 15 */
+		0x44, 0x0f, 0x22, 0xc0,		/* mov cr8, rax */
+		0xb8, 0x03, 0x00, 0x00, 0x00,	/* mov eax, 3 */
+		0x44, 0x0f, 0x22, 0xc0,		/* mov cr8, rax */
+		0xf4,				/* hlt */
+	};
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	uint32_t why, why2;
+	uint64_t cr8;
+	struct vm vm;
+	struct vcpu v;
+
+	if (!vm_with_vcpu(sys, &vm, &v, code, sizeof(code), "set-tpr-setup"))
+		return;
+	ioctl(v.fd, KVM_GET_SREGS, &sregs);
+	long_mode_sregs(&sregs, vm.mem);
+	ioctl(v.fd, KVM_SET_SREGS, &sregs);
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = LM_CODE;
+	regs.rflags = 2;
+	regs.rsp = 0x9000;
+	ioctl(v.fd, KVM_SET_REGS, &regs);
+	why = run_once(&v);
+	cr8 = v.run->cr8;
+	memset(&regs, 0, sizeof(regs));
+	ioctl(v.fd, KVM_GET_REGS, &regs);
+	report(why == KVM_EXIT_SET_TPR && cr8 == 3 && regs.rip == LM_CODE + 18,
+	       "cr8-lowered-exits-set-tpr", "exit %u, run->cr8 %llu, rip %#llx; want %u, 3, %#x",
+	       why, (unsigned long long)cr8, regs.rip, KVM_EXIT_SET_TPR, LM_CODE + 18);
+	why2 = run_once(&v);
+	report(why2 == KVM_EXIT_HLT && v.run->cr8 == 3, "cr8-after-set-tpr-runs-on",
+	       "exit %u, run->cr8 %llu; want HLT, 3", why2, (unsigned long long)v.run->cr8);
+	vcpu_destroy(&v);
+	vm_destroy(&vm);
+}
+
 /* The guest's read of FS:0: its OUT (the byte), or an MMIO read exit (-1 + address). */
 static int read_via_guest(struct vcpu *v, uint64_t gpa, uint64_t *mmio_addr)
 {

@@ -54,8 +54,10 @@ main() {
 	OUT=$(cd "$OUT" && pwd)
 	local start=$SECONDS pids
 	# The guest corpus runs three times here (vmxlab, the differential
-	# pair): the longest boot (about 1,700 s), hence its own cap.
-	start_boot bochs-6.1 --kernel 6.1 --cpus 2 --timeout 3000
+	# pair) and 55 module loads (load-cycles): the longest boot (about
+	# 2,500 s on an idle host), hence its own cap; a hang ends it sooner
+	# (boot.sh's heartbeat).
+	start_boot bochs-6.1 --kernel 6.1 --cpus 2 --timeout 4000
 	pids=$BOOT_PID
 	# The kernel's own speculation mitigations, as on a Debian install:
 	# vmxlab's barriers run on every exit here (test mitigations).  QEMU

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench.sh (`make bench`): what an exit, a first run, a VM creation and
-# the mapping of guest memory cost on vmxlab and on kvm_intel, side by side.
+# bench.sh (`make bench`): what an exit, an interrupt injected from user
+# space, a first run, a VM creation and the mapping of guest memory cost
+# on vmxlab and on kvm_intel, side by side.
 #
 #   tests/bench/bench.sh [--out DIR]      (default DIR: build/bench)
 #
@@ -29,7 +30,7 @@ die() {
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) OUT=$2; shift 2 ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -81,7 +82,8 @@ check_complete() {
 	for l in vmxlab kvm_intel; do
 		for n in baseline spin-2000 cpuid pio-out mmio-write hlt cpuid-min pio-out-min \
 			mmio-write-min hlt-min first-run-16M create-16M \
-			create-256M create-1G map-64M-kib vm-64M-kib map-64M-secpt-kib; do
+			create-256M create-1G map-64M-kib vm-64M-kib map-64M-secpt-kib \
+			irq-ready irq-window; do
 			[ -n "$(value "$l" "$n")" ] || missing="$missing $l/$n"
 		done
 	done
@@ -109,6 +111,15 @@ mem() { if [ "${1:-x}" -lt 0 ] 2>/dev/null; then echo "n/a*"; else echo "$1"; fi
 # meets TARGET VALUE: "yes (<= T)" or "NO (<= T)".
 meets() {
 	if [ "$2" -le "$1" ]; then printf 'yes (<= %s)' "$1"; else printf 'NO (<= %s)' "$1"; fi
+}
+
+# meets_ratio TARGET VMXLAB KVM: "yes (<= TARGET x KVM)" or "NO (...)".
+meets_ratio() {
+	if awk -v t="$1" -v a="$2" -v b="$3" 'BEGIN { exit !(b > 0 && a <= t * b) }'; then
+		printf 'yes (<= %s x KVM)' "$1"
+	else
+		printf 'NO (<= %s x KVM)' "$1"
+	fi
 }
 
 row() {	# NAME VMXLAB KVM TARGET-COLUMN
@@ -141,6 +152,9 @@ table() {
 	row "port-I/O exit to user space (KVM_RUN trip)" "$(v pio-out)" "$(k pio-out)" "$(meets 2700 "$(v pio-out)")"
 	row "MMIO exit to user space (store to a hole)" "$(v mmio-write)" "$(k mmio-write)" "-"
 	row "HLT exit to user space" "$(v hlt)" "$(k hlt)" "-"
+	row "interrupt, KVM_INTERRUPT to handler's OUT" "$(v irq-ready)" "$(k irq-ready)" \
+		"$(meets_ratio 0.60 "$(v irq-ready)" "$(k irq-ready)")"
+	row "  the same after an interrupt window (IF=0)" "$(v irq-window)" "$(k irq-window)" "-"
 	row "first KVM_RUN of a fresh vCPU (16 MiB)" "$(v first-run-16M)" "$(k first-run-16M)" "$(meets 40000 "$(v first-run-16M)")"
 	row "first KVM_RUN of a fresh vCPU (256 MiB)" "$(v first-run-256M)" "$(k first-run-256M)" "-"
 	row "first KVM_RUN of a fresh vCPU (1 GiB)" "$(v first-run-1G)" "$(k first-run-1G)" "-"
@@ -158,6 +172,16 @@ table() {
 	echo "For comparison, the smallest single exit of 200 (hides work paid every Nth exit):"
 	echo "CPUID $(v cpuid-min) vs $(k cpuid-min); port I/O $(v pio-out-min) vs $(k pio-out-min);" \
 		"MMIO $(v mmio-write-min) vs $(k mmio-write-min); HLT $(v hlt-min) vs $(k hlt-min)."
+	echo
+	echo "Interrupts (tests/bench/irq-cost.S, protected mode, IF=1): a round is"
+	echo "KVM_INTERRUPT, KVM_RUN, the entry that delivers the vector and the exit of"
+	echo "the handler's first instruction, an OUT, back to the client (RDTSC in the"
+	echo "client around 1,000 rounds, divided by 1,000, nothing subtracted; it contains"
+	echo "one port-I/O exit to user space).  First row: a trap gate, so the vCPU is"
+	echo "ready at the OUT and the next vector goes in at once.  Second row: an"
+	echo "interrupt gate, so the client asks for an interrupt window and injects at"
+	echo "KVM_EXIT_IRQ_WINDOW_OPEN, after the handler's IRET: two exits a round, as a"
+	echo "VMM whose device raises an interrupt while the guest's handler runs."
 	echo
 	echo "Memory: net pages the kernel allocated (sum of pgalloc_* minus pgfree in"
 	echo "/proc/vmstat) while the guest wrote one byte in each 4 KiB page of 64 MiB (no"

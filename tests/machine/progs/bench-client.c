@@ -30,6 +30,21 @@
  *    to the return of the first KVM_RUN, which the guest's first
  *    instruction (an OUT) ends; first-run is that KVM_RUN alone.  The
  *    smallest of REPS tries, each from a fresh VM;
+ *  - irq-ready, irq-window (irq-cost.bin, which waits in protected mode
+ *    with IF = 1; measured last, so that a failure keeps the other
+ *    lines): an external interrupt injected with KVM_INTERRUPT, up
+ *    to the exit of its handler's first instruction, an OUT; throughput,
+ *    RDTSC around IRQ_ROUNDS consecutive rounds divided by IRQ_ROUNDS,
+ *    after IRQ_WARMUP untimed ones.  A round is the whole trip as a VMM
+ *    with its own interrupt controller makes it: KVM_INTERRUPT, KVM_RUN,
+ *    the entry that delivers the vector, the handler's OUT and the return
+ *    to this process.  irq-ready: vector 0x30, a trap gate, so at the OUT
+ *    exit the vCPU is ready for the next one (one exit a round);
+ *    irq-window: vector 0x31, an interrupt gate, so the client asks for
+ *    an interrupt window first and injects at KVM_EXIT_IRQ_WINDOW_OPEN,
+ *    after the handler's IRET (two exits a round).  Either path is
+ *    required, never fallen back from: a device that answers otherwise
+ *    fails the measurement;
  *  - map-64M-kib, vm-64M-kib, map-64M-secpt-kib (touch.bin, 64 MiB): pages
  *    the kernel allocated, net (pgalloc_* - pgfree in /proc/vmstat, exact,
  *    unlike MemFree which the per-CPU page lists blur), minus the same
@@ -60,6 +75,12 @@
 #define MIB		(1024UL * 1024)
 #define REPS		5
 #define REPS_MEM	3
+#define IRQ_ROUNDS	1000
+#define IRQ_WARMUP	100
+#define IRQ_VEC_TRAP	0x30	/* irq-cost.S: trap gate, OUT to 0x81 */
+#define IRQ_VEC_GATE	0x31	/* irq-cost.S: interrupt gate, OUT to 0x82 */
+#define IRQ_PORT_TRAP	0x81
+#define IRQ_PORT_GATE	0x82
 
 enum event { EV_PORT80, EV_END, EV_OTHER };
 
@@ -298,6 +319,104 @@ static void bench_create(const char *dir, size_t mib, const char *name)
 	free(code);
 }
 
+/* KVM_RUN until it returns other than by a signal; the exit reason. */
+static uint32_t irq_run(struct guest *g)
+{
+	while (ioctl(g->vcpu, KVM_RUN, 0UL))
+		if (errno != EINTR)
+			err(1, "KVM_RUN");
+	return g->run->exit_reason;
+}
+
+static void irq_expect_out(struct guest *g, uint16_t port, const char *what)
+{
+	struct kvm_run *run = g->run;
+	uint32_t reason = irq_run(g);
+
+	if (reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT || run->io.port != port)
+		errx(1, "%s: exit reason %u (port %#x) instead of the handler's OUT to %#x",
+		     what, reason, reason == KVM_EXIT_IO ? run->io.port : 0, port);
+}
+
+static void irq_expect_hlt(struct guest *g, const char *what)
+{
+	uint32_t reason = irq_run(g);
+
+	if (reason != KVM_EXIT_HLT)
+		errx(1, "%s: exit reason %u instead of the guest's HLT", what, reason);
+}
+
+static void irq_inject(struct guest *g, uint32_t vector, const char *what)
+{
+	struct kvm_interrupt irq = { .irq = vector };
+
+	if (!g->run->ready_for_interrupt_injection)
+		errx(1, "%s: the vCPU is not ready for an interrupt (if_flag %u)",
+		     what, g->run->if_flag);
+	if (ioctl(g->vcpu, KVM_INTERRUPT, &irq))
+		err(1, "%s: KVM_INTERRUPT %#x", what, vector);
+}
+
+/* The handler ran with IF = 1 (trap gate): inject the next one at once. */
+static void irq_round_ready(struct guest *g)
+{
+	irq_inject(g, IRQ_VEC_TRAP, "irq-ready");
+	irq_expect_out(g, IRQ_PORT_TRAP, "irq-ready");
+}
+
+/* The handler runs with IF = 0: wait for its IRET to open the window. */
+static void irq_round_window(struct guest *g)
+{
+	struct kvm_run *run = g->run;
+	uint32_t reason;
+
+	if (run->ready_for_interrupt_injection)
+		errx(1, "irq-window: ready for an interrupt in a handler with IF = 0");
+	run->request_interrupt_window = 1;
+	reason = irq_run(g);
+	run->request_interrupt_window = 0;
+	if (reason != KVM_EXIT_IRQ_WINDOW_OPEN)
+		errx(1, "irq-window: exit reason %u instead of KVM_EXIT_IRQ_WINDOW_OPEN", reason);
+	irq_inject(g, IRQ_VEC_GATE, "irq-window");
+	irq_expect_out(g, IRQ_PORT_GATE, "irq-window");
+}
+
+/*
+ * From the guest's HLT: the first interrupt, WARMUP rounds, ROUNDS timed
+ * ones, then no more, and the guest's handlers return to its HLT.
+ */
+static void irq_measure(struct guest *g, const char *name, uint32_t vector, uint16_t port,
+			void (*round)(struct guest *g))
+{
+	uint64_t t0;
+	int i;
+
+	irq_inject(g, vector, name);
+	irq_expect_out(g, port, name);
+	for (i = 0; i < IRQ_WARMUP; i++)
+		round(g);
+	t0 = rdtsc();
+	for (i = 0; i < IRQ_ROUNDS; i++)
+		round(g);
+	print_value(name, (rdtsc() - t0) / IRQ_ROUNDS);
+	irq_expect_hlt(g, name);
+}
+
+static void bench_irq(const char *dir)
+{
+	struct guest g = { .size = HOLE_START };
+	size_t len;
+	void *code = load_guest(dir, "irq-cost", &len);
+
+	g.mem = guest_memory(g.size, code, len);
+	guest_create(&g);
+	irq_expect_hlt(&g, "irq-cost (start)");
+	irq_measure(&g, "irq-ready", IRQ_VEC_TRAP, IRQ_PORT_TRAP, irq_round_ready);
+	irq_measure(&g, "irq-window", IRQ_VEC_GATE, IRQ_PORT_GATE, irq_round_window);
+	guest_destroy(&g);
+	free(code);
+}
+
 /* A number from /proc/FILE: the sum of the lines starting with PREFIX. */
 static long long proc_sum(const char *file, const char *prefix)
 {
@@ -431,6 +550,7 @@ int main(int argc, char **argv)
 	bench_create(argv[3], 256, "256M");
 	bench_create(argv[3], 1024, "1G");
 	bench_memory(argv[3]);
+	bench_irq(argv[3]);
 	printf("BENCH %s done\n", label);
 	return 0;
 }

@@ -91,6 +91,7 @@ machine_cmd() {
 	cat <<'CMD'
 VMXLAB=vmxlab DETAILS=/tmp/show WHERE=build/run/files
 mkdir -p "$DETAILS"
+PATH=$PATH:/usr/bin	# /init's is /bin:/sbin; QEMU is /usr/bin/qemu-system-x86_64
 send_files() {
 	local f line
 	for f in "$DETAILS"/*; do

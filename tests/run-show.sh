@@ -33,7 +33,7 @@ show_trace() {
 	name=$(basename "$guest" .bin)
 	"$VMXLAB" run --trace "$guest" > "$DETAILS/$name.out" 2> "$DETAILS/$name.trace" || rc=$?
 	echo "the guest wrote: $(cat "$DETAILS/$name.out")"
-	lines=$(grep -c . "$DETAILS/$name.trace")
+	lines=$(grep -c . "$DETAILS/$name.trace" || true)
 	if [ "$rc" -ne 0 ] || [ "$lines" -le 12 ]; then
 		cat "$DETAILS/$name.trace"
 	else

@@ -26,20 +26,22 @@ show_info() {
 	echo "   (every VMX capability decoded: $WHERE/vmxlab-info.txt)"
 }
 
-# A guest run with --trace: the guest's output, its first two exits, the
-# last one and the counts; the whole trace in $DETAILS/NAME.trace.
+# A guest run with --trace: the guest's output, its first two exits (a
+# line each, and one for the VM exit behind it), then from the last exit
+# to the end (the counts); the whole trace in $DETAILS/NAME.trace.
 show_trace() {
-	local guest=$1 name rc=0 lines
+	local guest=$1 name rc=0 f last
 	name=$(basename "$guest" .bin)
-	"$VMXLAB" run --trace "$guest" > "$DETAILS/$name.out" 2> "$DETAILS/$name.trace" || rc=$?
+	f="$DETAILS/$name.trace"
+	"$VMXLAB" run --trace "$guest" > "$DETAILS/$name.out" 2> "$f" || rc=$?
 	echo "the guest wrote: $(cat "$DETAILS/$name.out")"
-	lines=$(grep -c . "$DETAILS/$name.trace" || true)
-	if [ "$rc" -ne 0 ] || [ "$lines" -le 12 ]; then
-		cat "$DETAILS/$name.trace"
+	last=$(grep -n '^exit: ' "$f" | tail -n 1 | cut -d: -f1)
+	if [ "$rc" -ne 0 ] || [ "${last:-0}" -le 8 ]; then
+		cat "$f"
 	else
-		head -n 4 "$DETAILS/$name.trace"
-		echo "... ($((lines - 9)) lines more: $WHERE/$name.trace)"
-		tail -n 5 "$DETAILS/$name.trace"
+		head -n 4 "$f"
+		echo "... ($((last - 5)) lines more: $WHERE/$name.trace)"
+		tail -n +"$last" "$f"
 	fi
 	return "$rc"
 }

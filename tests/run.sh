@@ -121,7 +121,7 @@ CMD
 # One CPU, as in the machines where the QEMU boot is checked (make
 # check's 6.12 boot, make check-qemu on 6.1).
 run_emulated() {
-	say "no usable VT-x on this CPU: booting the emulated machine (about 6 minutes: Bochs emulates every instruction)"
+	say "no usable VT-x on this CPU: booting the emulated machine (about 5 minutes: Bochs emulates every instruction)"
 	must "building vmxlab.ko for the 6.1 and 6.12 kernels" \
 		"read the errors above; missing headers: 'sudo make deps'" make -s modules-all
 	must "building the static tool" "read the errors above; 'sudo make deps' installs the C library's static parts" \

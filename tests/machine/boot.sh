@@ -3,8 +3,8 @@
 # results and where the serial log is.
 #
 #   boot.sh --kernel 6.1|6.12 --cpus N [--emulator bochs|qemu]
-#           [--tests GLOB] [--shell-cmd 'CMD'] [--out DIR] [--timeout SECONDS]
-#           [--mitigations off|auto]
+#           [--tests GLOB] [--shell-cmd 'CMD'] [--with-qemu] [--out DIR]
+#           [--timeout SECONDS] [--mitigations off|auto]
 #
 # --tests GLOB   run the tests (tests/*.sh) whose name matches GLOB (or one
 #                of several space-separated GLOBs), 'none'
@@ -12,7 +12,13 @@
 #                names this machine (bochs-6.1, bochs-6.12, qemu-novmx).
 # --shell-cmd    a shell command run in the machine after the tests; its
 #                output comes back as VMXLAB-OUT lines. /vmxlab.ko and
-#                /bin/vmxlab are there, nothing is loaded.
+#                /bin/vmxlab are there, nothing is loaded.  A kernel-log
+#                line 'VMXLAB-FILE NAME TEXT' ([a-z0-9][a-z0-9.-]*) adds a
+#                line TEXT to DIR/files/NAME, never read as the machine's
+#                own (a nested guest's power-off or panic).
+# --with-qemu    Debian's QEMU and a Linux guest for it in the initramfs,
+#                as for a test that says `# needs: qemu` (for --shell-cmd:
+#                /usr/bin/qemu-system-x86_64, /qemu/{firmware,vmlinuz,initrd.gz}).
 # --mitigations  the kernel's speculation mitigations: off (the default:
 #                faster, and the suites' figures assume it) or auto (the
 #                kernel's own choice, as on a Debian install).
@@ -31,6 +37,7 @@ say() { echo "boot.sh[$SUITE]: $*" >&2; }
 
 parse_args() {
 	KERNEL='' CPUS=1 EMULATOR=bochs GLOB='' SHELL_CMD='' OUT='' TIMEOUT='' MITIGATIONS=off
+	WITH_QEMU=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--kernel) KERNEL=$2 ;;
@@ -41,7 +48,8 @@ parse_args() {
 		--out) OUT=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
 		--mitigations) MITIGATIONS=$2 ;;
-		-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+		--with-qemu) WITH_QEMU=--with-qemu; shift; continue ;;
+		-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
 		*) die "unknown argument $1 (see --help)" ;;
 		esac
 		shift 2
@@ -148,13 +156,25 @@ tests_running() {
 		! grep -q 'VMXLAB-TESTS-END' "$OUT/serial.out" 2>/dev/null
 }
 
+# The machine's own lines: not those of a file sent out (VMXLAB-FILE),
+# which may be a nested guest's console with its own power-off or panic.
+own_lines() {
+	grep -v 'VMXLAB-FILE ' "$OUT/serial.out" 2>/dev/null || true
+}
+
+# One of the machine's own lines matches the extended regex $1.
+own_line_matches() {
+	awk -v re="$1" '!/VMXLAB-FILE / && $0 ~ re { found = 1; exit }
+		END { exit !found }' "$OUT/serial.out" 2>/dev/null
+}
+
 # The machine has finished (or is lost) when it printed DONE or panicked.
 machine_finished() {
-	grep -qE 'VMXLAB-DONE|Kernel panic|Rebooting in' "$OUT/serial.out" 2>/dev/null
+	own_line_matches 'VMXLAB-DONE|Kernel panic|Rebooting in'
 }
 
 machine_powered_off() {
-	grep -q 'reboot: Power down' "$OUT/serial.out" 2>/dev/null
+	own_line_matches 'reboot: Power down'
 }
 
 # Bochs ignores SIGTERM and outlives a killed `script` wrapper: end
@@ -257,7 +277,7 @@ collect_results() {
 # VMX operation (INIT is blocked there).
 check_poweroff() {
 	local name="$SUITE/poweroff-with-vmx-held" tail_log bad
-	tail_log=$(tr -d '\r' < "$OUT/serial.out" | sed -n '/VMXLAB-POWEROFF /,$p')
+	tail_log=$(own_lines | tr -d '\r' | sed -n '/VMXLAB-POWEROFF /,$p')
 	if [ -z "$tail_log" ]; then
 		echo "FAIL $name: /init did not power off with VMX held (vmxlab did not load then, or the machine stopped earlier)"
 	elif ! grep -q 'vmxlab: reboot: leaving VMX operation on every CPU' <<< "$tail_log"; then
@@ -271,6 +291,17 @@ check_poweroff() {
 	fi
 }
 
+# Files a --shell-cmd sent out, line by line: DIR/files/NAME.
+collect_files() {
+	local name
+	for name in $(tr -d '\r' < "$OUT/serial.out" |
+		sed -n 's/.*VMXLAB-FILE \([a-z0-9][a-z0-9.-]*\) .*/\1/p' | sort -u); do
+		mkdir -p "$OUT/files"
+		tr -d '\r' < "$OUT/serial.out" |
+			sed -n "s/.*VMXLAB-FILE ${name//./\\.} //p" > "$OUT/files/$name"
+	done
+}
+
 main() {
 	parse_args "$@"
 	local abi start=$SECONDS
@@ -278,14 +309,14 @@ main() {
 	TESTS=$(select_tests | tr '\n' ' ')
 	# Only our own files: --out may name a directory that holds others.
 	(cd "$OUT" && rm -rf results seconds timeout serial.out bochs.* bochsrc \
-		qemu.term machine.iso initramfs.cpio.gz initramfs.cpio.gz.d iso)
+		qemu.term machine.iso initramfs.cpio.gz initramfs.cpio.gz.d iso files)
 	say "kernel $abi, $CPUS CPU(s), tests: ${TESTS:-none}"
 	"$HERE/fetch-kernel.sh" "$abi" "$TOP/build/machine/kernel-$abi"
 	VMLINUZ=$TOP/build/machine/kernel-$abi/boot/vmlinuz-$abi
 	make -s -C "$TOP" "build/$abi/vmxlab.ko" >&2
 	"$HERE/build-initramfs.sh" --abi "$abi" --kernel-tree "$TOP/build/machine/kernel-$abi" \
 		--suite "$SUITE" --cpus "$CPUS" --tests "$TESTS" --shell-cmd "$SHELL_CMD" \
-		--out "$OUT/initramfs.cpio.gz"
+		$WITH_QEMU --out "$OUT/initramfs.cpio.gz"
 	: > "$OUT/serial.out"
 	if [ "$EMULATOR" = bochs ]; then
 		make_iso "$OUT/machine.iso" "$VMLINUZ" "$OUT/initramfs.cpio.gz"
@@ -295,6 +326,7 @@ main() {
 		run_qemu
 	fi
 	collect_results
+	collect_files
 	echo "$((SECONDS - start))" > "$OUT/seconds"
 	tr -d '\r' < "$OUT/serial.out" | sed -n 's/.*VMXLAB-OUT //p'
 	cat "$OUT/results"

@@ -2,7 +2,7 @@
 # build-initramfs.sh: the initramfs of the emulated machine.
 #
 #   build-initramfs.sh --abi ABI --kernel-tree DIR --suite NAME --cpus N \
-#       --tests "NAME..." [--shell-cmd CMD] --out FILE.cpio.gz
+#       --tests "NAME..." [--shell-cmd CMD] [--with-qemu] --out FILE.cpio.gz
 #
 # Contents: busybox (static), /init (init.sh: runs the tests, powers off),
 # /vmxlab.ko (build/ABI/vmxlab.ko, also installed under /lib/modules by
@@ -12,7 +12,8 @@
 # if built, with their CPUID tables) under /guests, the tests under /tests and /etc/vmxlab.conf
 # saying which to run.  Debian's QEMU and a Linux guest for it
 # (build-nested-initramfs.sh, about 27 MB compressed) only when a selected
-# test says `# needs: qemu`: the rest of the suite boots without them.
+# test says `# needs: qemu`, or with --with-qemu (for CMD: make run): the
+# rest of the suite boots without them.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 die() { echo "build-initramfs: $*" >&2; exit 1; }
 
 parse_args() {
-	ABI='' KTREE='' SUITE='' CPUS=1 TESTS='' SHELL_CMD='' OUT=''
+	ABI='' KTREE='' SUITE='' CPUS=1 TESTS='' SHELL_CMD='' OUT='' WITH_QEMU=''
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--abi) ABI=$2 ;;
@@ -31,12 +32,13 @@ parse_args() {
 		--tests) TESTS=$2 ;;
 		--shell-cmd) SHELL_CMD=$2 ;;
 		--out) OUT=$2 ;;
+		--with-qemu) WITH_QEMU=yes; shift; continue ;;
 		*) die "unknown argument $1" ;;
 		esac
 		shift 2
 	done
 	if [ -z "$ABI" ] || [ -z "$KTREE" ] || [ -z "$SUITE" ] || [ -z "$OUT" ]; then
-		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] --out FILE"
+		die "usage: $0 --abi ABI --kernel-tree DIR --suite NAME --cpus N --tests LIST [--shell-cmd CMD] [--with-qemu] --out FILE"
 	fi
 	# Absolute: make -C runs modules_install from the kernel's tree.
 	OUT=$(realpath -m "$OUT")
@@ -149,14 +151,19 @@ CONF
 	chmod +x "$root/init" "$root"/tests/* 2>/dev/null || true
 }
 
-install_qemu_if_needed() {
-	local root=$1 t
+needs_qemu() {
+	local t
+	[ -z "$WITH_QEMU" ] || return 0
 	for t in $TESTS; do
-		if grep -q '^# needs: .*\<qemu\>' "$HERE/tests/$t.sh"; then
-			"$HERE/build-nested-initramfs.sh" --abi "$ABI" --kernel-tree "$KTREE" --root "$root"
-			return
-		fi
+		grep -q '^# needs: .*\<qemu\>' "$HERE/tests/$t.sh" && return 0
 	done
+	return 1
+}
+
+install_qemu_if_needed() {
+	local root=$1
+	needs_qemu || return 0
+	"$HERE/build-nested-initramfs.sh" --abi "$ABI" --kernel-tree "$KTREE" --root "$root"
 }
 
 main() {

@@ -125,3 +125,19 @@ stop_vmxlab_guest() {
 	rc=$?
 	[ $rc -eq 6 ] || fail "vmxlab run loop.bin stopped by SIGINT: exit $rc, want 6: $(cat /tmp/vmxlab-guest.out)"
 }
+
+# hold_inner PART: run `sh $0 PART` (the test's own second half) under
+# `vmxlab hold`, echo its output, and put cpu1 back online whatever it left.
+# Returns 1 with HOLD_FAILURE set (the inner FAIL-REASON, else the hold's
+# exit status and last line) if it failed.
+hold_inner() {
+	local out rc cpu1=/sys/devices/system/cpu/cpu1/online
+	out=$(vmxlab hold -- sh "$0" "$1" 2>&1)
+	rc=$?
+	echo "$out"
+	[ ! -e "$cpu1" ] || [ "$(cat "$cpu1")" = 1 ] || echo 1 > "$cpu1"
+	[ "$rc" -eq 0 ] && return 0
+	HOLD_FAILURE=$(echo "$out" | sed -n 's/^FAIL-REASON: //p' | tail -n 1)
+	HOLD_FAILURE=${HOLD_FAILURE:-"'vmxlab hold' exit $rc: $(echo "$out" | tail -n 1)"}
+	return 1
+}

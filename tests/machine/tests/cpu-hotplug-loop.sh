@@ -56,13 +56,6 @@ fi
 note "started $(cut -d' ' -f1 /proc/uptime) s after boot"
 load_vmxlab
 start=$(date +%s)
-out=$(vmxlab hold -- sh "$0" inner 2>&1)
-rc=$?
-echo "$out"
-[ "$(cat $CPU1)" = 1 ] || echo 1 > $CPU1
-if [ $rc -ne 0 ]; then
-	why=$(echo "$out" | sed -n 's/^FAIL-REASON: //p' | tail -n 1)
-	fail "during hold: ${why:-'vmxlab hold' exit $rc: $(echo "$out" | tail -n 1)}"
-fi
+hold_inner inner || fail "during hold: $HOLD_FAILURE"
 note "$ROUNDS offline/online rounds in $(( $(date +%s) - start )) s"
 expect_cpus_state "after hold" '^cpu[0-9]+: online vmxon=no cr4.vmxe=0'

@@ -106,14 +106,9 @@ load_vmxlab
 out=$(vmxlab run /guests/hello.bin 2>&1) || fail "a fresh load after the refusals cannot run hello.bin: $out"
 sub "PASS later-load-works"
 
-out=$(vmxlab hold -- sh "$0" hotplug 2>&1)
+hold_inner hotplug
 rc=$?
-echo "$out"
 echo -1 > $PARAM
-[ "$(cat $CPU1)" = 1 ] || echo 1 > $CPU1
-if [ $rc -ne 0 ]; then
-	why=$(echo "$out" | sed -n 's/^FAIL-REASON: //p' | tail -n 1)
-	fail "hotplug during hold: ${why:-'vmxlab hold' exit $rc: $(echo "$out" | tail -n 1)}"
-fi
+[ $rc -eq 0 ] || fail "hotplug during hold: $HOLD_FAILURE"
 sub "PASS refused-online-rolls-back"
 expect_cpus_state "after the last hold" "$ALL_OFF"

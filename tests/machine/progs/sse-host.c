@@ -17,15 +17,31 @@
  * state survived every exit, none of the host's leaked in), and
  * KVM_GET_FPU at each exit must show the guest's registers as they are.
  *
+ * Then the scheduler (second VM, preempt_guest): the process is pinned
+ * to CPU 0 and a child process busy-loops there with xmm0-15 of its own
+ * pattern, checking them.  The guest loads its pattern into xmm0-7, runs
+ * BLOCK_CPUIDS CPUIDs (exits the kernel answers, inside one KVM_RUN, where
+ * the scheduler may switch to the child and back), stores xmm0-7 and
+ * MXCSR and exits on port 0x12; over and over, until PREEMPTED_WANT of
+ * those KVM_RUNs were preempted (the thread's involuntary context
+ * switches grew).  Every stored block must be the guest's pattern, and
+ * the child's registers must stay its own: a switch inside KVM_RUN takes
+ * the guest's registers away (the kernel sets TIF_NEED_FPU_LOAD), and a
+ * VMM that enters again without reloading them runs the guest on the
+ * child's registers, and hands the guest's writes to the child.
+ *
  * What a user would see go wrong if this failed: a process that runs a
  * guest finds its floating-point values changed after KVM_RUN (wrong
  * results, far from the cause), or the guest's computations are corrupted
- * by the host's; KVM_GET_FPU shows a debugger state that is not the guest's.
+ * by the host's, or another process's by the guest's; KVM_GET_FPU shows a
+ * debugger state that is not the guest's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +49,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -48,6 +66,10 @@
 #define ROUNDS		5
 #define PORT_ROUND	0x10
 #define PORT_DONE	0x11
+#define PORT_BLOCK	0x12
+#define BLOCK_CPUIDS	2000	/* the guest's immediate 0x07d0 below */
+#define PREEMPTED_WANT	12	/* preempted KVM_RUNs to see ... */
+#define BLOCKS_MAX	3000	/* ... in at most this many */
 
 #define HOST_MXCSR	0x5f80	/* all masked, round up */
 #define GUEST_MXCSR	0x3f80	/* all masked, round down */
@@ -101,6 +123,48 @@ asm(".pushsection .rodata\n"
     ".popsection\n");
 extern const uint8_t sse_guest[], sse_guest_end[];
 
+/*
+ * The second guest: each block reloads xmm0-7 with the pattern (so that
+ * registers the guest was wrongly given get the guest's values written
+ * into them), runs BLOCK_CPUIDS CPUIDs, stores xmm0-7 and MXCSR where the
+ * first guest stores its result, and exits on PORT_BLOCK.
+ */
+asm(".pushsection .rodata\n"
+    ".globl preempt_guest, preempt_guest_end\n"
+    "preempt_guest:\n"
+    ".code16\n"
+    "	xor %ax, %ax\n"
+    "	mov %ax, %ds\n"
+    "	ldmxcsr 0x2090\n"		/* GUEST_MXCSR_IN */
+    "2:	movdqu 0x2000, %xmm0\n"		/* GUEST_PATTERN */
+    "	movdqu 0x2010, %xmm1\n"
+    "	movdqu 0x2020, %xmm2\n"
+    "	movdqu 0x2030, %xmm3\n"
+    "	movdqu 0x2040, %xmm4\n"
+    "	movdqu 0x2050, %xmm5\n"
+    "	movdqu 0x2060, %xmm6\n"
+    "	movdqu 0x2070, %xmm7\n"
+    "	mov $0x07d0, %di\n"		/* BLOCK_CPUIDS */
+    "1:	xor %eax, %eax\n"
+    "	cpuid\n"
+    "	dec %di\n"
+    "	jnz 1b\n"
+    "	movdqu %xmm0, 0x3000\n"		/* GUEST_OUT */
+    "	movdqu %xmm1, 0x3010\n"
+    "	movdqu %xmm2, 0x3020\n"
+    "	movdqu %xmm3, 0x3030\n"
+    "	movdqu %xmm4, 0x3040\n"
+    "	movdqu %xmm5, 0x3050\n"
+    "	movdqu %xmm6, 0x3060\n"
+    "	movdqu %xmm7, 0x3070\n"
+    "	stmxcsr 0x3080\n"		/* GUEST_MXCSR_OUT */
+    "	out %al, $0x12\n"		/* PORT_BLOCK */
+    "	jmp 2b\n"
+    ".code64\n"
+    "preempt_guest_end:\n"
+    ".popsection\n");
+extern const uint8_t preempt_guest[], preempt_guest_end[];
+
 static int kvm_mode;
 /* The first wrong MXCSR that KVM_GET_FPU showed, if any. */
 static char fpu_mxcsr_bad[200];
@@ -113,6 +177,24 @@ static void die(const char *what)
 }
 
 typedef uint8_t xmm_t[16];
+
+/* xmm0-15 from / to the 256 bytes at the asm operand `p` (a string). */
+#define XMM_AT(i, p)	"movdqu " #i "*16(" p "), %%xmm" #i "\n\t"
+#define XMM_TO(i, p)	"movdqu %%xmm" #i ", " #i "*16(" p ")\n\t"
+#define LOAD_XMM0_15(p)							\
+	XMM_AT(0, p) XMM_AT(1, p) XMM_AT(2, p)	\
+	XMM_AT(3, p) XMM_AT(4, p) XMM_AT(5, p)	\
+	XMM_AT(6, p) XMM_AT(7, p) XMM_AT(8, p)	\
+	XMM_AT(9, p) XMM_AT(10, p) XMM_AT(11, p)	\
+	XMM_AT(12, p) XMM_AT(13, p) XMM_AT(14, p)	\
+	XMM_AT(15, p)
+#define STORE_XMM0_15(p)						\
+	XMM_TO(0, p) XMM_TO(1, p) XMM_TO(2, p)	\
+	XMM_TO(3, p) XMM_TO(4, p) XMM_TO(5, p)	\
+	XMM_TO(6, p) XMM_TO(7, p) XMM_TO(8, p)	\
+	XMM_TO(9, p) XMM_TO(10, p) XMM_TO(11, p)	\
+	XMM_TO(12, p) XMM_TO(13, p) XMM_TO(14, p)	\
+	XMM_TO(15, p)
 
 /* Host pattern of round r: byte j of xmm i is 0x80 ^ r << 5 ^ i << 4 ^ j. */
 static void host_pattern(xmm_t x[16], int r)
@@ -143,39 +225,9 @@ static long run_with_host_sse(int vcpu, xmm_t in[16], xmm_t out[16], uint32_t mx
 
 	asm volatile(
 		"ldmxcsr %[mx]\n\t"
-		"movdqu 0x00(%[in]), %%xmm0\n\t"
-		"movdqu 0x10(%[in]), %%xmm1\n\t"
-		"movdqu 0x20(%[in]), %%xmm2\n\t"
-		"movdqu 0x30(%[in]), %%xmm3\n\t"
-		"movdqu 0x40(%[in]), %%xmm4\n\t"
-		"movdqu 0x50(%[in]), %%xmm5\n\t"
-		"movdqu 0x60(%[in]), %%xmm6\n\t"
-		"movdqu 0x70(%[in]), %%xmm7\n\t"
-		"movdqu 0x80(%[in]), %%xmm8\n\t"
-		"movdqu 0x90(%[in]), %%xmm9\n\t"
-		"movdqu 0xa0(%[in]), %%xmm10\n\t"
-		"movdqu 0xb0(%[in]), %%xmm11\n\t"
-		"movdqu 0xc0(%[in]), %%xmm12\n\t"
-		"movdqu 0xd0(%[in]), %%xmm13\n\t"
-		"movdqu 0xe0(%[in]), %%xmm14\n\t"
-		"movdqu 0xf0(%[in]), %%xmm15\n\t"
+		LOAD_XMM0_15("%[in]")
 		"syscall\n\t"
-		"movdqu %%xmm0, 0x00(%[out])\n\t"
-		"movdqu %%xmm1, 0x10(%[out])\n\t"
-		"movdqu %%xmm2, 0x20(%[out])\n\t"
-		"movdqu %%xmm3, 0x30(%[out])\n\t"
-		"movdqu %%xmm4, 0x40(%[out])\n\t"
-		"movdqu %%xmm5, 0x50(%[out])\n\t"
-		"movdqu %%xmm6, 0x60(%[out])\n\t"
-		"movdqu %%xmm7, 0x70(%[out])\n\t"
-		"movdqu %%xmm8, 0x80(%[out])\n\t"
-		"movdqu %%xmm9, 0x90(%[out])\n\t"
-		"movdqu %%xmm10, 0xa0(%[out])\n\t"
-		"movdqu %%xmm11, 0xb0(%[out])\n\t"
-		"movdqu %%xmm12, 0xc0(%[out])\n\t"
-		"movdqu %%xmm13, 0xd0(%[out])\n\t"
-		"movdqu %%xmm14, 0xe0(%[out])\n\t"
-		"movdqu %%xmm15, 0xf0(%[out])\n\t"
+		STORE_XMM0_15("%[out]")
 		"stmxcsr %[mxo]\n\t"
 		"ldmxcsr %[def]\n\t"
 		: "=a"(ret), [mxo] "=m"(*mxcsr_out)
@@ -185,6 +237,41 @@ static long run_with_host_sse(int vcpu, xmm_t in[16], xmm_t out[16], uint32_t mx
 		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
 		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 	return ret;
+}
+
+/* The child's loop: 200,000 DECs with xmm0-15 held, then look at them. */
+static int busy_round(xmm_t in[16], xmm_t out[16])
+{
+	asm volatile(
+		LOAD_XMM0_15("%[in]")
+		"mov $200000, %%ecx\n"
+		"1:\tdec %%ecx\n\t"
+		"jnz 1b\n\t"
+		STORE_XMM0_15("%[out]")
+		:
+		: [in] "r"(in), [out] "r"(out)
+		: "rcx", "memory",
+		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	return !memcmp(in, out, 16 * sizeof(xmm_t));
+}
+
+/*
+ * The process that shares CPU 0 with the vCPU: spins with a pattern of
+ * its own in xmm0-15 until *stop; exits 3, with the changed registers
+ * in seen[], as soon as they were not its own.
+ */
+static void __attribute__((noreturn)) busy_child(volatile int *stop, xmm_t seen[16])
+{
+	xmm_t in[16], out[16];
+
+	host_pattern(in, 5);
+	while (!*stop)
+		if (!busy_round(in, out)) {
+			memcpy(seen, out, sizeof(out));
+			_exit(3);
+		}
+	_exit(0);
 }
 
 static void put_guest_pattern(uint8_t *mem)
@@ -309,49 +396,63 @@ static int one_run(int vcpu, struct kvm_run *run, int round, int *host_ok)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	const char *device = "/dev/vmxlab";
-	struct kvm_userspace_memory_region region = { 0 };
-	struct kvm_run *run;
-	char why[200] = "";
-	uint32_t mxcsr;
+struct guest_vm {
+	int vcpu;
 	uint8_t *mem;
-	int sys, vm, vcpu, round, r = 0, host_ok = 1, ok, i;
-	long size;
+	struct kvm_run *run;
+	long run_size;
+};
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--kvm"))
-			kvm_mode = 1;
-		else
-			device = argv[i];
-	}
-	sys = open(device, O_RDWR);
-	if (sys < 0)
-		die(device);
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
+/* A VM of GUEST_MEM with the guest `code` at GUEST_ENTRY and one vCPU. */
+static void make_vm(int sys, const uint8_t *code, size_t len, struct guest_vm *g)
+{
+	struct kvm_userspace_memory_region region = { 0 };
+	int vm = ioctl(sys, KVM_CREATE_VM, 0);
+
 	if (vm < 0)
 		die("KVM_CREATE_VM");
-	mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
+	g->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->mem == MAP_FAILED)
 		die("mmap");
-	memcpy(mem + GUEST_ENTRY, sse_guest, sse_guest_end - sse_guest);
-	put_guest_pattern(mem);
+	memcpy(g->mem + GUEST_ENTRY, code, len);
+	put_guest_pattern(g->mem);
 	region.memory_size = GUEST_MEM;
-	region.userspace_addr = (uintptr_t)mem;
+	region.userspace_addr = (uintptr_t)g->mem;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region))
 		die("KVM_SET_USER_MEMORY_REGION");
-	vcpu = create_vcpu(sys, vm);
-	size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < 0)
+	g->vcpu = create_vcpu(sys, vm);
+	g->run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (g->run_size < 0)
 		die("KVM_GET_VCPU_MMAP_SIZE");
-	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
+	g->run = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
+	if (g->run == MAP_FAILED)
 		die("mmap of the vCPU");
+}
 
+/* What the guest stored at GUEST_OUT: its pattern + add and its MXCSR?  Else why not. */
+static int guest_out_is(const uint8_t *mem, uint32_t add, char *why, size_t n)
+{
+	uint32_t mxcsr;
+	int i, ok;
+
+	memcpy(&mxcsr, mem + GUEST_MXCSR_OUT, 4);
+	ok = mxcsr == GUEST_MXCSR;
+	if (!ok)
+		snprintf(why, n, "guest MXCSR %#x, want %#x", mxcsr, GUEST_MXCSR);
+	for (i = 0; i < 8 && ok; i++)
+		ok = guest_xmm_is(mem + GUEST_OUT + 16 * i, i, add, why, n);
+	return ok;
+}
+
+static void check_exits_to_user(int sys)
+{
+	struct guest_vm g;
+	char why[200] = "";
+	int round, r = 0, host_ok = 1;
+
+	make_vm(sys, sse_guest, sse_guest_end - sse_guest, &g);
 	for (round = 0; round <= ROUNDS + 1 && r == 0; round++)
-		r = one_run(vcpu, run, round, &host_ok);
+		r = one_run(g.vcpu, g.run, round, &host_ok);
 	report(r == 1 && round == ROUNDS + 1, "guest-ran-all-rounds",
 	       "the guest reached port 0x11 after %d runs (result %d), want %d", round, r,
 	       ROUNDS + 1);
@@ -365,18 +466,102 @@ int main(int argc, char **argv)
 		printf("NOTE: reference deviation: %s\n", fpu_mxcsr_bad);
 	else
 		report(!fpu_mxcsr_bad[0], "get-fpu-guest-mxcsr", "%s", fpu_mxcsr_bad);
+	report(guest_out_is(g.mem, ROUNDS, why, sizeof(why)), "guest-xmm-kept",
+	       "what the guest stored at the end: %s", why);
+}
 
-	memcpy(&mxcsr, mem + GUEST_MXCSR_OUT, 4);
-	ok = mxcsr == GUEST_MXCSR;
-	if (!ok)
-		snprintf(why, sizeof(why), "guest MXCSR %#x, want %#x", mxcsr, GUEST_MXCSR);
-	for (i = 0; i < 8 && ok; i++)
-		ok = guest_xmm_is(mem + GUEST_OUT + 16 * i, i, ROUNDS, why, sizeof(why));
-	report(ok, "guest-xmm-kept", "what the guest stored at the end: %s", why);
+static long involuntary_switches(void)
+{
+	struct rusage ru;
 
-	munmap(run, size);
-	close(vcpu);
-	close(vm);
+	if (getrusage(RUSAGE_THREAD, &ru))
+		die("getrusage");
+	return ru.ru_nivcsw;
+}
+
+/* KVM_RUNs of preempt_guest until PREEMPTED_WANT were preempted; the guest's blocks kept? */
+static void run_preempted_blocks(struct guest_vm *g, long *preempted_out)
+{
+	char why[200] = "", first_why[200] = "";
+	long blocks, preempted = 0, bad = 0, before;
+
+	for (blocks = 0; blocks < BLOCKS_MAX && preempted < PREEMPTED_WANT; blocks++) {
+		before = involuntary_switches();
+		if (ioctl(g->vcpu, KVM_RUN, 0)) {
+			report(0, "preempted-runs", "KVM_RUN %ld: %s", blocks, strerror(errno));
+			break;
+		}
+		preempted += involuntary_switches() > before;
+		if (g->run->exit_reason != KVM_EXIT_IO || g->run->io.port != PORT_BLOCK) {
+			report(0, "preempted-runs", "KVM_RUN %ld: exit_reason %u port %#x, want "
+			       "KVM_EXIT_IO on %#x", blocks, g->run->exit_reason,
+			       g->run->io.port, PORT_BLOCK);
+			break;
+		}
+		if (!guest_out_is(g->mem, 0, why, sizeof(why)) && !bad++)
+			snprintf(first_why, sizeof(first_why), "block %ld: %s", blocks, why);
+	}
+	printf("NOTE: %ld KVM_RUNs of %d CPUIDs, %ld of them preempted\n", blocks,
+	       BLOCK_CPUIDS, preempted);
+	report(!bad, "guest-xmm-kept-preempted", "%ld of %ld blocks came back changed; first: %s",
+	       bad, blocks, first_why);
+	*preempted_out = preempted;
+}
+
+/* The scheduler switches inside KVM_RUN: both the guest's and the other process's registers kept? */
+static void check_preempted(int sys)
+{
+	struct { volatile int stop; xmm_t seen[16]; } *shared;
+	struct guest_vm g;
+	long preempted;
+	cpu_set_t cpu0;
+	pid_t child;
+	int status;
+
+	make_vm(sys, preempt_guest, preempt_guest_end - preempt_guest, &g);
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (shared == MAP_FAILED)
+		die("mmap shared");
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		die("sched_setaffinity");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0)
+		busy_child(&shared->stop, shared->seen);
+	run_preempted_blocks(&g, &preempted);
+	shared->stop = 1;
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+	report(preempted >= PREEMPTED_WANT, "vcpu-preempted-in-kvm-run",
+	       "only %ld KVM_RUNs were preempted, want %d: the scheduler did not switch inside "
+	       "KVM_RUN, so nothing was checked", preempted, PREEMPTED_WANT);
+	report(WIFEXITED(status) && WEXITSTATUS(status) == 0, "busy-process-xmm-kept",
+	       "the process sharing CPU 0 %s (status %#x; its xmm0 byte 0 %#x, want %#x)",
+	       WIFEXITED(status) && WEXITSTATUS(status) == 3 ? "saw its xmm registers changed" :
+	       "did not end well", status, shared->seen[0][0], 0x80 ^ 5 << 5);
+}
+
+int main(int argc, char **argv)
+{
+	const char *device = "/dev/vmxlab";
+	int sys, i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kvm"))
+			kvm_mode = 1;
+		else
+			device = argv[i];
+	}
+	sys = open(device, O_RDWR);
+	if (sys < 0)
+		die(device);
+	check_exits_to_user(sys);
+	check_preempted(sys);
 	close(sys);
 	return failures ? 1 : 0;
 }

@@ -28,6 +28,7 @@
 #include <linux/thread_info.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
@@ -437,12 +438,28 @@ static __always_inline void flush_l1d_before_batch(void)
 		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 }
 
+/*
+ * fpu_swap_kvm_fpstate() put the guest's x87/SSE/AVX registers in the CPU
+ * at the start of KVM_RUN, but they need not be there now: a context
+ * switch at cond_resched(), or kernel_fpu_begin() in an interrupt, saves
+ * them to the guest's fpstate and sets TIF_NEED_FPU_LOAD, leaving another
+ * task's registers (or the kernel's) in place.  Entering then would run
+ * the guest on those, and the guest's writes would reach that task.
+ * Interrupts are off: nothing takes them again before the entry.
+ */
+static __always_inline void reload_guest_fpregs(void)
+{
+	if (unlikely(test_thread_flag(TIF_NEED_FPU_LOAD)))
+		switch_fpu_return();
+}
+
 static int run_batch(struct vmxlab_vcpu *vcpu)
 {
 	bool guest_xcr0;
 	int action;
 
 	local_irq_disable();
+	reload_guest_fpregs();	/* before XCR0 is the guest's: XRSTOR uses the host's */
 	load_guest_state(vcpu);
 	refresh_host_state(vcpu);
 	guest_xcr0 = load_guest_xcr0(vcpu);

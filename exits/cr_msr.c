@@ -24,6 +24,7 @@
 #include <vmxlab/cpuid.h>
 #include <vmxlab/exits.h>
 #include "exits/dispatch.h"
+#include "exits/exits.h"
 #include "vmcs/vmcs.h"
 #include "vmx/insn.h"
 #include "vmx/vcpu.h"
@@ -150,10 +151,7 @@ static u64 lmsw_value(u64 cr0, u16 msw)
 static int cr8_access(struct vmxlab_vcpu *vcpu, const struct vmx_cr_qual *q, u64 value)
 {
 	if (q->type == VMX_CR_MOV_FROM) {
-		if (q->gpr == GPR_RSP)
-			vmcs_writel(VMCS_GUEST_RSP, vcpu->cr8);
-		else
-			vcpu->regs.gpr[q->gpr] = vcpu->cr8;
+		vcpu_gpr_write(vcpu, q->gpr, vcpu->cr8);
 		return vcpu_skip_instruction(vcpu);
 	}
 	if (value & ~0xfULL)
@@ -175,7 +173,7 @@ int handle_cr_access(struct vmxlab_vcpu *vcpu)
 	u64 value, cr0;
 
 	vmx_decode_cr_qual(vmcs_readl(VMCS_EXIT_QUALIFICATION), &q);
-	value = q.gpr == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : vcpu->regs.gpr[q.gpr];
+	value = vcpu_gpr_read(vcpu, q.gpr);
 	if (!vcpu->long_mode)
 		value = (u32)value;
 	/* TS, MP and EM are the guest's own: keep what the hardware holds. */

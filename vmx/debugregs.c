@@ -110,19 +110,6 @@ void vcpu_load_guest_debugregs(struct vmxlab_vcpu *vcpu)
 		load_guest_db(vcpu);
 }
 
-static unsigned long read_operand(struct vmxlab_vcpu *vcpu, u8 gpr)
-{
-	return gpr == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : vcpu->regs.gpr[gpr];
-}
-
-static void write_operand(struct vmxlab_vcpu *vcpu, u8 gpr, unsigned long value)
-{
-	if (gpr == GPR_RSP)
-		vmcs_writel(VMCS_GUEST_RSP, value);
-	else
-		vcpu->regs.gpr[gpr] = value;
-}
-
 static bool in_64bit_mode(struct vmxlab_vcpu *vcpu)
 {
 	return vcpu->long_mode && (vmcs_read32(VMCS_GUEST_CS_AR_BYTES) & VMX_SEG_AR_L);
@@ -207,9 +194,9 @@ int handle_dr_access(struct vmxlab_vcpu *vcpu)
 		return general_detect(vcpu, dr7);
 	if (q.from_dr) {
 		value = read_dr(vcpu, q.dr);
-		write_operand(vcpu, q.gpr, in_64bit_mode(vcpu) ? value : (u32)value);
+		vcpu_gpr_write(vcpu, q.gpr, in_64bit_mode(vcpu) ? value : (u32)value);
 	} else {
-		value = read_operand(vcpu, q.gpr);
+		value = vcpu_gpr_read(vcpu, q.gpr);
 		if (!in_64bit_mode(vcpu))
 			value = (u32)value;
 		if (!write_dr(vcpu, q.dr, value)) {

@@ -6,7 +6,8 @@
  *   CR0 |= MP | AM (WP is set already); CR0.TS set, then CLTS
  *   CR4 |= PGE | OSFXSR | OSXMMEXCPT
  *   EFER |= SCE | NXE
- * each read back with MOV from CR / RDMSR (0x and 8 hex digits).
+ * each read back with MOV from CR / RDMSR (0x and 8 hex digits); then
+ * CR8, CR4 and DR0 written from RSP and read back into RSP.
  * What a hypervisor keeps in the read shadows and guest/host masks, or
  * changes on the way, shows here.  Then HLT.
  */
@@ -68,6 +69,35 @@ _start:
 	mov	%edx, %eax
 	show	n_efer_high
 
+	/*
+	 * RSP as the operand of MOV to/from CR8, CR4 and DR0: the register
+	 * a hypervisor holds in the VMCS, not with the others.  No stack
+	 * use until RSP is back (RBP keeps it).
+	 */
+	mov	%rsp, %rbp
+	mov	$7, %esp
+	mov	%rsp, %cr8
+	xor	%esp, %esp
+	mov	%cr8, %rsp
+	mov	%rsp, %rax
+	mov	%rbp, %rsp
+	show	n_cr8_rsp
+	mov	%cr4, %rsp
+	and	$~(1 << 7), %esp			/* PGE off */
+	mov	%rsp, %cr4
+	xor	%esp, %esp
+	mov	%cr4, %rsp
+	mov	%rsp, %rax
+	mov	%rbp, %rsp
+	show	n_cr4_rsp
+	mov	$0x1234000, %esp
+	mov	%rsp, %dr0
+	xor	%esp, %esp
+	mov	%dr0, %rsp
+	mov	%rsp, %rax
+	mov	%rbp, %rsp
+	show	n_dr0_rsp
+
 	mov	$n_done, %esi
 	call	puts
 	hlt
@@ -83,5 +113,8 @@ n_cr0_clts:	.asciz	"CR0 after CLTS: "
 n_cr4_set:	.asciz	"CR4 | PGE | OSFXSR | OSXMMEXCPT: "
 n_efer_set:	.asciz	"EFER | SCE | NXE: "
 n_efer_high:	.asciz	"EFER high half: "
+n_cr8_rsp:	.asciz	"CR8 = 7 through RSP, read into RSP: "
+n_cr4_rsp:	.asciz	"CR4 without PGE through RSP, read into RSP: "
+n_dr0_rsp:	.asciz	"DR0 = 0x1234000 through RSP, read into RSP: "
 n_done:		.asciz	"diff-ctlregs: done\n"
 newline:	.asciz	"\n"

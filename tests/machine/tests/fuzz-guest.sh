@@ -7,7 +7,7 @@
 # (guest_byte()).
 # The guest-code fuzzer (progs/fuzz-guest.c): the same random guests (48
 # random instruction bytes each, in real, 32-bit protected and long mode)
-# run on /dev/kvm and then on /dev/vmxlab in this boot.  Every vmxlab run
+# run on /dev/vmxlab and then on /dev/kvm in this boot.  Every vmxlab run
 # must end in an exit the KVM API defines (HLT, I/O, MMIO, shutdown,
 # failed entry, internal error, or the 10 ms alarm), never in an ioctl
 # error or an undefined exit reason, and the host must stay up (the
@@ -25,10 +25,6 @@
 GUESTS=60
 SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 
-load_kvm
-fuzz-guest --dev /dev/kvm --seed "$SEED" --guests "$GUESTS" > /tmp/fg-kvm.out
-grep '^FAIL' /tmp/fg-kvm.out | sed 's/^/NOTE: on kvm: /' | head -n 3
-for m in kvm_intel kvm irqbypass; do rmmod "$m" 2>/dev/null; done
 load_vmxlab
 start=$(date +%s)
 fuzz-guest --dev /dev/vmxlab --seed "$SEED" --guests "$GUESTS" > /tmp/fg-vmx.out
@@ -38,6 +34,18 @@ grep -E '^(PASS|FAIL) ' /tmp/fg-vmx.out >> "$SUBRESULTS"
 [ "$rc" -eq 0 ] || fail "fuzz-guest on vmxlab exited $rc: $(grep -m1 '^FAIL' /tmp/fg-vmx.out)"
 n=$(grep -c '^guest ' /tmp/fg-vmx.out)
 [ "$n" -eq "$GUESTS" ] || fail "fuzz-guest ran $n guests of $GUESTS on vmxlab"
+rmmod vmxlab || fail "rmmod vmxlab after fuzz-guest: refused"
+
+# kvm_intel runs the guests that vmxlab saw end without the alarm: one
+# the alarm had to stop may spin with IF = 0 (a byte it wrote itself),
+# and in Bochs kvm_intel's KVM_RUN never returns from that (fuzz-guest.c,
+# guest_byte()); the emulated machine would hang.
+only=$(awk '/^guest / && !/ intr/ { printf "%s%s", sep, $2; sep = "," }' /tmp/fg-vmx.out |
+	tr -d ':')
+note "fuzz-guest: $(echo "$only" | tr ',' '\n' | grep -c .) of $GUESTS guests also on kvm_intel"
+load_kvm
+fuzz-guest --dev /dev/kvm --seed "$SEED" --guests "$GUESTS" --only "${only:-none}" > /tmp/fg-kvm.out
+grep '^FAIL' /tmp/fg-kvm.out | sed 's/^/NOTE: on kvm: /' | head -n 3
 
 # Outcomes: equal, or equal up to the first "intr" (timing) on either side.
 awk '

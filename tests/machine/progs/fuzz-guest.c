@@ -13,7 +13,8 @@
  * Guest i (mode i % 3) is made from the seed and i alone: 48 random bytes
  * (no INT3, INT n, INT1, CLI, POPF or IRET: see guest_byte())
  * at guest-physical 0x10000 followed by HLTs, in 2 MiB of memory with
- * identity page tables (long mode), a flat GDT-less segment state, and now
+ * identity page tables (long mode), a flat GDT-less segment state, the
+ * device's supported CPUID (KVM_SET_CPUID2, as a client sets it), and now
  * and then a random benign CR4 bit.  Each guest gets at most 8 KVM_RUNs of
  * at most 10 ms each; port I/O and MMIO exits are answered with zeros and
  * the guest resumes.  An outcome line:
@@ -21,7 +22,8 @@
  *   guest I MODE: EXIT EXIT ... END rip=0x... bytes=HEX
  *
  * EXIT: io-in/io-out:PORT:SIZE, mmio-r/mmio-w:ADDR:LEN; END: hlt,
- * shutdown, fail-entry, internal, intr (the time ran out), runs (8 runs),
+ * shutdown, fail-entry:REASON (on vmxlab followed by the ids of the entry
+ * checks its model finds failing), internal, intr (the time ran out), runs (8 runs),
  * or other:N.  A KVM_RUN error other than EINTR, or an exit reason the
  * KVM API does not define for these guests, is a FAIL line with the
  * guest's bytes: every run must end in a defined exit.
@@ -130,12 +132,16 @@ static void halting_ivt(uint8_t *mem)
 		memcpy(mem + 4 * v, &entry, 4);
 }
 
+/* The device's supported CPUID (main()), set on every vCPU as a client would. */
+static struct kvm_cpuid2 *supported_cpuid;
+
 static int setup_state(int vcpu, enum mode mode)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vcpu, KVM_GET_SREGS, &s))
+	/* Without it KVM refuses CR4.PAE and the other CPUID-gated bits. */
+	if (ioctl(vcpu, KVM_SET_CPUID2, supported_cpuid) || ioctl(vcpu, KVM_GET_SREGS, &s))
 		return -1;
 	s.tr.type = 11;
 	s.tr.present = 1;
@@ -205,7 +211,8 @@ static int describe(struct kvm_run *run, char *out, size_t len)
 		snprintf(out, len, " shutdown");
 		return 0;
 	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(out, len, " fail-entry");
+		snprintf(out, len, " fail-entry:%#llx",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return 0;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(out, len, " internal");
@@ -217,6 +224,26 @@ static int describe(struct kvm_run *run, char *out, size_t len)
 		snprintf(out, len, " other:%u", run->exit_reason);
 		return -1;
 	}
+}
+
+/*
+ * After a failed entry on vmxlab: the ids of the entry checks its model
+ * finds failing (VMXLAB_CHECK_ENTRY), appended to @out as " [id]...".
+ * /dev/kvm has no such ioctl and adds nothing.
+ */
+static void append_failing_checks(int vcpu, char *out, size_t len)
+{
+	struct vmxlab_entry_failure found[4];
+	struct vmxlab_entry_check req = { .max = 4, .failures = (uintptr_t)found };
+	size_t used = strlen(out);
+	unsigned int i;
+
+	if (ioctl(vcpu, VMXLAB_CHECK_ENTRY, &req))
+		return;
+	if (!req.count)
+		snprintf(out + used, len - used, " [no-modelled-check-fails]");
+	for (i = 0; i < req.count && i < 4 && used < len; i++)
+		used += snprintf(out + used, len - used, " [%s]", found[i].id);
 }
 
 static int kmsg_fd = -1;
@@ -243,7 +270,7 @@ static int run_guest(int sys, long run_size, uint8_t *mem, int index)
 		.userspace_addr = (uint64_t)(uintptr_t)mem,
 	};
 	uint8_t *code = mem + CODE_GPA;
-	char line[2048], ex[96];
+	char line[2048], ex[256];
 	struct kvm_run *run = NULL;
 	struct kvm_regs regs;
 	int vm, vcpu = -1, i, bad = 0, go = 1, e = 0;
@@ -280,6 +307,8 @@ static int run_guest(int sys, long run_size, uint8_t *mem, int index)
 			go = -1;
 		} else {
 			go = describe(run, ex, sizeof(ex));
+			if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+				append_failing_checks(vcpu, ex, sizeof(ex));
 		}
 		used += snprintf(line + used, sizeof(line) - used, "%s", ex);
 	}
@@ -364,6 +393,14 @@ int main(int argc, char **argv)
 	sys = open(dev, O_RDWR);
 	if (sys < 0) {
 		printf("FAIL fuzz-guest: cannot open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	supported_cpuid = calloc(1, sizeof(*supported_cpuid) +
+				    256 * sizeof(supported_cpuid->entries[0]));
+	if (supported_cpuid)
+		supported_cpuid->nent = 256;
+	if (!supported_cpuid || ioctl(sys, KVM_GET_SUPPORTED_CPUID, supported_cpuid)) {
+		printf("FAIL fuzz-guest: %s: KVM_GET_SUPPORTED_CPUID: %s\n", dev, strerror(errno));
 		return 1;
 	}
 	run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);

@@ -179,6 +179,10 @@ int handle_nmi_window(struct vmxlab_vcpu *vcpu)
  * must be 0 in the VM-entry field.  An NMI whose delivery was interrupted
  * left virtual-NMI blocking on ("Event Delivery and VM Exits"), which
  * VM entry refuses with an NMI to inject: it was not delivered, so clear it.
+ * With CR0.PE = 0 no error code goes with it, whatever the exit said
+ * (Bochs reports one for a real-mode #GP): real mode pushes none, and VM
+ * entry refuses deliver-error-code there ("Checks on VM-Entry Control
+ * Fields").
  */
 void vcpu_redeliver_event(struct vmxlab_vcpu *vcpu)
 {
@@ -188,6 +192,8 @@ void vcpu_redeliver_event(struct vmxlab_vcpu *vcpu)
 
 	if (likely(!vmx_intr_info_valid(info)))
 		return;
+	if (!vcpu_is_protected(vcpu))
+		info &= ~VMX_INTR_INFO_DELIVER_CODE;
 	if (info & VMX_INTR_INFO_DELIVER_CODE)
 		vmcs_write32(VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmcs_read32(VMCS_IDT_VECTORING_ERROR_CODE));

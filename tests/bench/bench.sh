@@ -48,7 +48,7 @@ QEMU_ARGS+=' -L /qemu/firmware -kernel /qemu/vmlinuz -initrd /qemu/initrd.gz -ap
 # status come back as lines too; a missing value is caught below.
 SHELL_CMD='echo "BENCH-INFO kernel $(uname -r)"
 echo "BENCH-INFO cpu $(sed -n "s/^model name[[:space:]]*: //p" /proc/cpuinfo | head -n 1)"
-QEMU="qemu-system-x86_64 '"$QEMU_ARGS"'"
+QEMU="/usr/bin/qemu-system-x86_64 '"$QEMU_ARGS"'"
 insmod /vmxlab.ko || { echo "BENCH-ERROR insmod vmxlab failed"; exit 1; }
 bench-client /dev/vmxlab vmxlab /bench || echo "BENCH-ERROR vmxlab: bench-client exit status $?"
 qemu-boot-cost vmxlab "GUEST: " /tmp/qemu-vmxlab.log -- vmxlab exec -- $QEMU ||

@@ -133,7 +133,7 @@ meets_ratio() {
 }
 
 row() {	# NAME VMXLAB KVM TARGET-COLUMN
-	printf '| %-44s | %9s | %9s | %6s | %-26s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
+	printf '| %-44s | %10s | %10s | %6s | %-26s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
 }
 
 table() {
@@ -155,9 +155,9 @@ table() {
 	echo "per exit: throughput, RDTSC around 1000 consecutive exits divided by 1000, minus"
 	echo "the empty loop's round (vmxlab $(v baseline), KVM $(k baseline) instructions)"
 	echo
-	printf '| %-44s | %9s | %9s | %6s | %-26s |\n' measurement vmxlab kvm_intel ratio "meets target"
-	printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..11})" \
-		"$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..8})" "$(printf -- '-%.0s' {1..28})"
+	printf '| %-44s | %10s | %10s | %6s | %-26s |\n' measurement vmxlab kvm_intel ratio "meets target"
+	printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "$(printf -- '-%.0s' {1..12})" \
+		"$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..8})" "$(printf -- '-%.0s' {1..28})"
 	row "CPUID exit, answered in the kernel" "$(v cpuid)" "$(k cpuid)" "$(meets 150 "$(v cpuid)")"
 	row "port-I/O exit to user space (KVM_RUN trip)" "$(v pio-out)" "$(k pio-out)" "$(meets 2700 "$(v pio-out)")"
 	row "MMIO exit to user space (store to a hole)" "$(v mmio-write)" "$(k mmio-write)" "-"

@@ -92,17 +92,8 @@ after_nmi_out:
 	handler	irq21
 	handler	nmi
 
-/* rreport: the string at %si, then ": OK" if ZF is set, else ": FAIL". */
-rreport:
-	jnz	1f
-	call	puts
-	mov	$msg_ok, %si
-	jmp	puts
-1:	call	puts
-	mov	$msg_fail, %si
-	jmp	puts
-
 	.include "console.inc"
+	.include "rreport.inc"
 
 	count20 = count_irq20
 	count21 = count_irq21
@@ -117,8 +108,6 @@ n_hlt:		.asciz	"sti; hlt woken"
 n_hlt_ip:	.asciz	"returns after HLT"
 n_nmi:		.asciz	"NMI taken with IF=0"
 n_nmi_ip:	.asciz	"NMI returns after the OUT"
-msg_ok:		.asciz	": OK\n"
-msg_fail:	.asciz	": FAIL\n"
 msg_done:	.asciz	"done\n"
 	.balign	2
 count_irq20:	.word	0

@@ -42,22 +42,11 @@ gp_handler:
 	call	puts
 	hlt
 
-/* rreport: the string at %si, then ": OK" if ZF is set, else ": FAIL". */
-rreport:
-	jnz	1f
-	call	puts
-	mov	$msg_ok, %si
-	jmp	puts
-1:	call	puts
-	mov	$msg_fail, %si
-	jmp	puts
-
 	.include "console.inc"
+	.include "rreport.inc"
 
 msg_start:	.asciz	"#GP in real mode, its delivery cut by a VM exit\n"
 msg_no_fault:	.asciz	"no #GP: FAIL\n"
 n_frame:	.asciz	"pushed FLAGS, CS and IP, no error code"
 n_ip:		.asciz	"the IP pushed is the faulting instruction's"
-msg_ok:		.asciz	": OK\n"
-msg_fail:	.asciz	": FAIL\n"
 msg_done:	.asciz	"done\n"

@@ -81,20 +81,30 @@
  * xmm8-15 (they need a REX prefix): the guest uses xmm0-7.  paddd's memory
  * operand must be 16-byte aligned (GUEST_ONES is).
  */
+/*
+ * What both guests do with xmm0-7: load the pattern at GUEST_PATTERN, and
+ * store them to GUEST_OUT with MXCSR to GUEST_MXCSR_OUT (GAS macros, for
+ * the two asm blocks below).
+ */
+asm(".macro load_guest_pattern\n"
+    "	.irp i, 0,1,2,3,4,5,6,7\n"
+    "	movdqu 0x2000 + 16 * \\i, %xmm\\i\n"
+    "	.endr\n"
+    ".endm\n"
+    ".macro store_guest_out\n"
+    "	.irp i, 0,1,2,3,4,5,6,7\n"
+    "	movdqu %xmm\\i, 0x3000 + 16 * \\i\n"
+    "	.endr\n"
+    "	stmxcsr 0x3080\n"
+    ".endm\n");
+
 asm(".pushsection .rodata\n"
     ".globl sse_guest, sse_guest_end\n"
     "sse_guest:\n"
     ".code16\n"
     "	xor %ax, %ax\n"
     "	mov %ax, %ds\n"
-    "	movdqu 0x2000, %xmm0\n"		/* GUEST_PATTERN */
-    "	movdqu 0x2010, %xmm1\n"
-    "	movdqu 0x2020, %xmm2\n"
-    "	movdqu 0x2030, %xmm3\n"
-    "	movdqu 0x2040, %xmm4\n"
-    "	movdqu 0x2050, %xmm5\n"
-    "	movdqu 0x2060, %xmm6\n"
-    "	movdqu 0x2070, %xmm7\n"
+    "	load_guest_pattern\n"
     "	ldmxcsr 0x2090\n"		/* GUEST_MXCSR_IN */
     "	mov $5, %cx\n"			/* ROUNDS */
     "1:	out %al, $0x10\n"		/* PORT_ROUND */
@@ -107,15 +117,7 @@ asm(".pushsection .rodata\n"
     "	paddd 0x2080, %xmm6\n"
     "	paddd 0x2080, %xmm7\n"
     "	loop 1b\n"
-    "	movdqu %xmm0, 0x3000\n"		/* GUEST_OUT */
-    "	movdqu %xmm1, 0x3010\n"
-    "	movdqu %xmm2, 0x3020\n"
-    "	movdqu %xmm3, 0x3030\n"
-    "	movdqu %xmm4, 0x3040\n"
-    "	movdqu %xmm5, 0x3050\n"
-    "	movdqu %xmm6, 0x3060\n"
-    "	movdqu %xmm7, 0x3070\n"
-    "	stmxcsr 0x3080\n"		/* GUEST_MXCSR_OUT */
+    "	store_guest_out\n"
     "	out %al, $0x11\n"		/* PORT_DONE */
     "	hlt\n"
     ".code64\n"
@@ -136,28 +138,13 @@ asm(".pushsection .rodata\n"
     "	xor %ax, %ax\n"
     "	mov %ax, %ds\n"
     "	ldmxcsr 0x2090\n"		/* GUEST_MXCSR_IN */
-    "2:	movdqu 0x2000, %xmm0\n"		/* GUEST_PATTERN */
-    "	movdqu 0x2010, %xmm1\n"
-    "	movdqu 0x2020, %xmm2\n"
-    "	movdqu 0x2030, %xmm3\n"
-    "	movdqu 0x2040, %xmm4\n"
-    "	movdqu 0x2050, %xmm5\n"
-    "	movdqu 0x2060, %xmm6\n"
-    "	movdqu 0x2070, %xmm7\n"
+    "2:	load_guest_pattern\n"
     "	mov $0x07d0, %di\n"		/* BLOCK_CPUIDS */
     "1:	xor %eax, %eax\n"
     "	cpuid\n"
     "	dec %di\n"
     "	jnz 1b\n"
-    "	movdqu %xmm0, 0x3000\n"		/* GUEST_OUT */
-    "	movdqu %xmm1, 0x3010\n"
-    "	movdqu %xmm2, 0x3020\n"
-    "	movdqu %xmm3, 0x3030\n"
-    "	movdqu %xmm4, 0x3040\n"
-    "	movdqu %xmm5, 0x3050\n"
-    "	movdqu %xmm6, 0x3060\n"
-    "	movdqu %xmm7, 0x3070\n"
-    "	stmxcsr 0x3080\n"		/* GUEST_MXCSR_OUT */
+    "	store_guest_out\n"
     "	out %al, $0x12\n"		/* PORT_BLOCK */
     "	jmp 2b\n"
     ".code64\n"

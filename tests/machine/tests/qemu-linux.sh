@@ -5,7 +5,8 @@
 # (`make check-qemu` runs it on 6.1.)  Debian 12's unmodified QEMU 7.2,
 # its default CPU model and one vCPU (with -smp 2 Debian's QEMU 7.2.22
 # hangs in SeaBIOS on kvm_intel too: a pending SIPI it never clears with
-# a user-space APIC; README, "Boot Linux under QEMU on vmxlab"), boots the machine's own Debian kernel with a busybox initramfs
+# a user-space APIC; README, "Boot Linux under QEMU on vmxlab"), boots
+# the machine's own Debian kernel with a busybox initramfs
 # (build-nested-initramfs.sh, nested-init.sh), on kvm_intel
 # first (the reference, in the same boot) and then on vmxlab, with the
 # same command: `-accel kvm,kernel-irqchip=off` (QEMU's own PIC, PIT and

@@ -24,18 +24,39 @@
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
+/*
+ * Every VM's pinned guest pages and EPT table pages added up, for
+ * VMXLAB_GET_CAPS: both are 0 whenever no VM exists, or vmxlab has
+ * leaked pages (a test can tell this exactly; free memory only roughly).
+ */
+static atomic_long_t pinned_pages_all = ATOMIC_LONG_INIT(0);
+static atomic_long_t ept_tables_all = ATOMIC_LONG_INIT(0);
+
+unsigned long vm_ept_pinned_pages_all(void)
+{
+	return atomic_long_read(&pinned_pages_all);
+}
+
+unsigned long vm_ept_tables_all(void)
+{
+	return atomic_long_read(&ept_tables_all);
+}
+
 static void *ept_alloc_table(void *ctx, u64 *phys)
 {
 	void *table = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 
-	if (table)
+	if (table) {
 		*phys = virt_to_phys(table);
+		atomic_long_inc(&ept_tables_all);
+	}
 	return table;
 }
 
 static void ept_free_table(void *ctx, void *table, u64 phys)
 {
 	free_page((unsigned long)table);
+	atomic_long_dec(&ept_tables_all);
 }
 
 static void *ept_table_va(void *ctx, u64 phys)
@@ -189,6 +210,7 @@ static int map_pinned_page(struct vmxlab_vm *vm, u64 gpa, unsigned long uaddr,
 		return err;
 	(*chunk)[index % SLOT_CHUNK_PAGES] = page;
 	vm->pinned_pages++;
+	atomic_long_inc(&pinned_pages_all);
 	if (!perms) {
 		/* A page every access is denied: mapped, but not present to the CPU. */
 		ept_protect(&vm->ept, gpa & PAGE_MASK, 0);
@@ -308,5 +330,6 @@ void vm_ept_unmap_slot(struct vmxlab_vm *vm, struct vmxlab_memslot *slot)
 		vm->pinned_pages--;
 		unpinned++;
 	}
+	atomic_long_sub(unpinned, &pinned_pages_all);
 	account_locked_vm(vm->mm, unpinned, false);
 }

@@ -25,6 +25,8 @@ int vm_slot_alloc_chunks(struct vmxlab_memslot *slot);
 void vm_slot_free_chunks(struct vmxlab_memslot *slot);
 void vm_invept_all(struct vmxlab_vm *vm);
 void vm_invept_here(struct vmxlab_vm *vm);
+unsigned long vm_ept_pinned_pages_all(void);
+unsigned long vm_ept_tables_all(void);
 
 /* ept/ept_watch_vm.c */
 int vm_ept_watch_set(struct vmxlab_vm *vm, const struct vmxlab_ept_watch *w);

@@ -243,6 +243,8 @@ void info_print_json(FILE *out, const struct vmxlab_caps *caps,
 	json_bool(&j, "preemption_timer", f.preemption_timer);
 	json_uint(&j, "online_cpus", caps->online_cpus);
 	json_uint(&j, "vmx_users", caps->vmx_users);
+	json_uint(&j, "pinned_pages", caps->pinned_pages);
+	json_uint(&j, "ept_pages", caps->ept_pages);
 	json_bool(&j, "true_controls", caps->true_controls);
 	json_msrs(&j, caps);
 	json_feature_control(&j, caps);

@@ -298,6 +298,8 @@ static void print_summary(FILE *out, const struct vmxlab_caps *caps,
 	fprintf(out, "VMX-preemption timer: %s\n", yes_no(f->preemption_timer));
 	fprintf(out, "online CPUs: %u\n", caps->online_cpus);
 	fprintf(out, "VMX users: %u\n", caps->vmx_users);
+	fprintf(out, "guest pages pinned: %llu\n", (unsigned long long)caps->pinned_pages);
+	fprintf(out, "EPT table pages: %llu\n", (unsigned long long)caps->ept_pages);
 }
 
 void info_print_text(FILE *out, const struct vmxlab_caps *caps,

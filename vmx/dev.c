@@ -19,6 +19,7 @@
 #include <asm/fpu/xcr.h>
 #include <vmxlab/cpuid.h>
 #include <vmxlab/vmx_arch.h>
+#include "ept/ept_vm.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
@@ -45,6 +46,8 @@ static long dev_ioctl_get_caps(void __user *argp)
 	caps.api_version = VMXLAB_API_VERSION;
 	caps.online_cpus = num_online_cpus();
 	caps.vmx_users = vmxlab_vmx_users();
+	caps.pinned_pages = vm_ept_pinned_pages_all();
+	caps.ept_pages = vm_ept_tables_all();
 	if (copy_to_user(argp, &caps, sizeof(caps)))
 		return -EFAULT;
 	return 0;

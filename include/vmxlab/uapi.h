@@ -127,7 +127,9 @@ struct vmxlab_caps {
 	__u32 online_cpus;	/* CPUs online now */
 	__u32 vmx_users;	/* references holding VMX operation on */
 	__u32 pad;
-	__u64 reserved[8];
+	__u64 pinned_pages;	/* guest pages pinned (mapped in EPT), all VMs */
+	__u64 ept_pages;	/* EPT paging-structure pages, all VMs */
+	__u64 reserved[6];
 };
 
 /* VMXLAB_GET_CPU_STATE: one CPU's VMX state, read on that CPU. */

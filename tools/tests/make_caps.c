@@ -93,6 +93,9 @@ static void westmere_no_ug(struct vmxlab_caps *caps)
 	caps->msr_valid &= ~BIT_ULL(VMXLAB_CAP_VMFUNC);
 	caps->online_cpus = 2;
 	caps->vmx_users = 1;
+	/* One VM running: 260 guest pages pinned under 6 EPT tables. */
+	caps->pinned_pages = 260;
+	caps->ept_pages = 6;
 }
 
 /* VMX without secondary controls, TRUE MSRs or EFER/PAT switching. */

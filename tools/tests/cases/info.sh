@@ -71,6 +71,8 @@ test_westmere_text() {
 	expect_line westmere/summary-ept "$f" "EPT: yes"
 	expect_line westmere/summary-unrestricted-guest "$f" "unrestricted guest: no"
 	expect_line westmere/summary-vmx-users "$f" "VMX users: 1"
+	expect_line westmere/summary-pinned-pages "$f" "guest pages pinned: 260"
+	expect_line westmere/summary-ept-pages "$f" "EPT table pages: 6"
 }
 
 test_core2_text() {
@@ -107,7 +109,10 @@ test_json() {
 	expect_python json/haswell-summary "$OUT/json-haswell.out" \
 		'd["ept"] is True' 'd["vpid"] is True' \
 		'd["unrestricted_guest"] is True' 'd["preemption_timer"] is True' \
-		'd["online_cpus"] == 4' 'd["vmx_users"] == 0'
+		'd["online_cpus"] == 4' 'd["vmx_users"] == 0' \
+		'd["pinned_pages"] == 0' 'd["ept_pages"] == 0'
+	expect_python json/westmere-pages "$OUT/json-westmere-no-ug.out" \
+		'd["pinned_pages"] == 260' 'd["ept_pages"] == 6'
 	expect_python json/haswell-requirements "$OUT/json-haswell.out" \
 		'len(d["requirements"]) == 12' \
 		'all(r["met"] is True for r in d["requirements"])' \

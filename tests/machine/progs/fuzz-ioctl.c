@@ -25,6 +25,11 @@
  * VM and vCPU fds, every KVM_RUN returns, the whole run ends within MAX
  * seconds.  The test around it (tests/fuzz-ioctl.sh) adds the kernel-log
  * guard, a clean rmmod and flat memory.
+ *
+ * The summary says how deep the calls went: each ioctl's successes, and
+ * the ioctls that never succeeded.  An ioctl the device has that shows
+ * in the second list never got past its first checks: its arguments
+ * want shaping (shape_arg, mutate_sregs).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,6 +57,7 @@
 #define MAX_MEMS	12
 #define MAX_THREADS	16
 #define ARGBUF_SIZE	(4 * PAGE)
+#define MAX_CMDS	80		/* entries of cmds[] at most */
 #define RUN_SLICE_NS	2000000L	/* 2 ms: a random guest's time per KVM_RUN */
 
 enum kind { K_FREE, K_SYS, K_VM, K_VCPU };
@@ -90,6 +96,7 @@ struct thread {
 	uint8_t *buf;			/* ARGBUF_SIZE bytes, a guard page after */
 	long errs[600];			/* errno counts */
 	long ok, runs, run_exits, forks, vms, vcpus;
+	long cmd_ok[MAX_CMDS];		/* successes per entry of cmds[] */
 };
 
 static struct thread threads[MAX_THREADS];
@@ -355,12 +362,12 @@ static const struct cmd cmds[] = {
 	C(KVM_GET_MSR_FEATURE_INDEX_LIST), C(KVM_CHECK_EXTENSION),
 	C(KVM_GET_VCPU_MMAP_SIZE), C(KVM_GET_SUPPORTED_CPUID),
 	C(VMXLAB_GET_CAPS), C(VMXLAB_VMX_ENABLE), C(VMXLAB_VMX_DISABLE),
-	C(VMXLAB_GET_CPU_STATE),
+	C(VMXLAB_GET_CPU_STATE), C(KVM_X86_GET_MCE_CAP_SUPPORTED),
 	/* VM fd */
 	V(KVM_SET_USER_MEMORY_REGION), V(KVM_CREATE_VCPU), V(KVM_SET_TSS_ADDR),
 	V(KVM_SET_IDENTITY_MAP_ADDR), V(VMXLAB_SET_EPT_WATCH), V(KVM_ENABLE_CAP),
 	V(KVM_CREATE_IRQCHIP), V(KVM_IRQ_LINE), V(KVM_GET_DIRTY_LOG), V(KVM_GET_CLOCK),
-	V(KVM_IRQFD), V(KVM_IOEVENTFD),
+	V(KVM_IRQFD), V(KVM_IOEVENTFD), V(KVM_SET_GSI_ROUTING),
 	/* vCPU fd */
 	U(KVM_RUN), U(KVM_GET_REGS), U(KVM_SET_REGS), U(KVM_GET_SREGS), U(KVM_SET_SREGS),
 	U(KVM_GET_FPU), U(KVM_SET_FPU), U(KVM_SET_CPUID2), U(KVM_GET_CPUID2),
@@ -369,7 +376,7 @@ static const struct cmd cmds[] = {
 	U(KVM_SET_MP_STATE), U(KVM_GET_DEBUGREGS), U(KVM_SET_DEBUGREGS),
 	U(KVM_SET_SIGNAL_MASK), U(KVM_GET_XSAVE), U(KVM_SET_XSAVE), U(KVM_GET_XCRS),
 	U(KVM_SET_XCRS), U(KVM_TRANSLATE), U(KVM_GET_LAPIC), U(KVM_SET_LAPIC),
-	U(KVM_SET_GUEST_DEBUG),
+	U(KVM_SET_GUEST_DEBUG), U(KVM_X86_SETUP_MCE), U(KVM_X86_SET_MCE),
 	U(VMXLAB_GET_VMCS), U(VMXLAB_SET_TRACE), U(VMXLAB_READ_TRACE),
 	U(VMXLAB_CHECK_ENTRY), U(VMXLAB_SET_VMCS), U(VMXLAB_SET_EXIT_CYCLES),
 	U(VMXLAB_GET_EXIT_CYCLES), U(VMXLAB_WATCH_RESUME),
@@ -379,6 +386,10 @@ static const struct cmd cmds[] = {
 	{ _IO('x', 1), "magic-x", K_FREE }, { 0, "zero", K_FREE },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+_Static_assert(NCMDS <= MAX_CMDS, "raise MAX_CMDS");
+
+/* Bytes in the argument buffer behind a 256-byte struct, for its array. */
+#define ROOM_BEHIND	(ARGBUF_SIZE - 256)
 
 /* Guest VMCS fields VMXLAB_SET_VMCS takes, and some it refuses. */
 static const uint32_t vmcs_fields[] = {
@@ -386,6 +397,43 @@ static const uint32_t vmcs_fields[] = {
 	0x2806, 0x681a, 0x0802, 0x4816, 0x4802, 0x6808, 0x4822, 0x4810, 0x6816,
 	0x4000, 0x4002, 0x401e, 0x400c, 0x4012, 0x6c00, 0x2000, 0x201a,
 };
+
+/*
+ * MSRs KVM_GET_MSRS and KVM_SET_MSRS are given: the ones vmxlab keeps per
+ * vCPU (SYSCALL, TSC_AUX, PAT, SYSENTER, the machine-check MSRs of
+ * vmx/msrs.c up to bank 31 and past it) and some it refuses.
+ */
+static const uint32_t msr_indexes[] = {
+	0x10, 0x1b, 0x3a, 0x48, 0x8b, 0x174, 0x175, 0x176, 0x179, 0x17a, 0x17b,
+	0x1d9, 0x277, 0x400, 0x401, 0x402, 0x403, 0x404, 0x47c, 0x47f, 0x480,
+	0x4d0, 0x6e0, 0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083,
+	0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103,
+	0x40000000, 0xffffffff,
+};
+
+/* KVM_X86_SETUP_MCE's value: 1 to 34 banks (32 allowed), MCG_CTL_P or not. */
+static uint64_t mcg_cap_arg(struct thread *t)
+{
+	if (!below(t, 4))
+		return interesting(t);
+	return (1 + below(t, 34)) | (below(t, 2) ? 1ULL << 8 : 0) |
+	       (below(t, 8) ? 0 : 1ULL << below(t, 64));
+}
+
+/* struct kvm_msrs with 1 to 8 entries (or a wrong count) from msr_indexes. */
+static void shape_msrs(struct thread *t, uint8_t *b)
+{
+	struct kvm_msrs *m = (void *)b;
+	uint32_t i, n = 1 + below(t, 8);
+
+	m->nmsrs = below(t, 8) ? n : (uint32_t)interesting(t);
+	m->pad = 0;
+	for (i = 0; i < n; i++) {
+		m->entries[i].index = msr_indexes[below(t, sizeof(msr_indexes) / 4)];
+		m->entries[i].reserved = 0;
+		m->entries[i].data = below(t, 2) ? below(t, 4) - 1 : interesting(t);
+	}
+}
 
 /*
  * Arguments shaped for the calls that lead deeper into the module: mostly
@@ -440,6 +488,39 @@ static void shape_arg(struct thread *t, unsigned int cmd, uint8_t *b)
 		memset(f, 0, sizeof(*f));
 		f->fcw = 0x37f;
 		f->mxcsr = below(t, 2) ? 0x1f80 : (uint32_t)rnd(t);
+	} else if (cmd == KVM_X86_SETUP_MCE) {
+		uint64_t v = mcg_cap_arg(t);
+
+		memcpy(b, &v, sizeof(v));
+	} else if ((cmd == KVM_GET_MSRS || cmd == KVM_SET_MSRS) && below(t, 2)) {
+		shape_msrs(t, b);
+	} else if (cmd == KVM_SET_GSI_ROUTING) {
+		struct kvm_irq_routing *r = (void *)b;
+
+		r->nr = below(t, 4) ? below(t, 4) : (uint32_t)interesting(t);
+		r->flags = below(t, 4) ? 0 : (uint32_t)interesting(t);
+	} else if (cmd == VMXLAB_GET_VMCS) {
+		struct vmxlab_vmcs_snapshot *v = (void *)b;
+
+		/* Room for 0 to 1007 fields: too few is E2BIG. */
+		memset(v, 0, sizeof(*v));
+		v->nfields = below(t, 4) ? below(t, ROOM_BEHIND / sizeof(struct vmxlab_vmcs_field)) :
+					   (uint32_t)interesting(t);
+		v->fields = (uint64_t)(uintptr_t)(b + 256);
+	} else if (cmd == VMXLAB_SET_TRACE) {
+		struct vmxlab_trace_control *c = (void *)b;
+
+		/* Mostly on: VMXLAB_READ_TRACE has nothing to read while it is off. */
+		memset(c, 0, sizeof(*c));
+		c->flags = below(t, 4) ? VMXLAB_TRACE_ON : (uint32_t)interesting(t);
+	} else if (cmd == VMXLAB_READ_TRACE) {
+		struct vmxlab_trace_read *r = (void *)b;
+
+		memset(r, 0, sizeof(*r));
+		r->from_seq = below(t, 2) ? below(t, 8) : interesting(t);
+		r->records = (uint64_t)(uintptr_t)(b + 256);
+		r->max = below(t, 4) ? below(t, ROOM_BEHIND / sizeof(struct vmxlab_trace_record)) :
+				       (uint32_t)interesting(t);
 	} else if (cmd == KVM_CREATE_VCPU || cmd == KVM_CHECK_EXTENSION) {
 		/* an integer argument: handled by the caller */
 	}
@@ -501,6 +582,20 @@ static bool is_skipped(const char *name)
 	return false;
 }
 
+/*
+ * KVM_SET_SREGS's argument: the vCPU's own state with one bit flipped,
+ * or none, so that the calls pass the first checks and reach the later
+ * ones (and guests run in odd but accepted states).  Random bytes when
+ * @fd is no vCPU.
+ */
+static void mutate_sregs(struct thread *t, int fd, struct kvm_sregs *s)
+{
+	if (ioctl(fd, KVM_GET_SREGS, s))
+		return;
+	if (below(t, 4))
+		((uint8_t *)s)[below(t, sizeof(*s))] ^= 1u << below(t, 8);
+}
+
 /* A random ioctl on a pooled fd: mostly of its kind, sometimes of any kind. */
 static void do_random_ioctl(struct thread *t)
 {
@@ -519,6 +614,8 @@ static void do_random_ioctl(struct thread *t)
 	arg = make_arg(t, c->nr, &cls);
 	if (cls == P_VALID)
 		shape_arg(t, c->nr, (uint8_t *)arg);
+	if (c->nr == KVM_SET_SREGS && cls == P_VALID && below(t, 2))
+		mutate_sregs(t, fd, (struct kvm_sregs *)arg);
 	if (c->nr == KVM_CREATE_VM)
 		arg = below(t, 8) ? 0 : interesting(t);
 	else if (c->nr == KVM_CREATE_VCPU || c->nr == KVM_CHECK_EXTENSION)
@@ -526,6 +623,8 @@ static void do_random_ioctl(struct thread *t)
 	t->op = c->name;
 	e = ioctl_errno(fd, c->nr, (void *)arg, &ret);
 	check_result(t, c->nr, c->name, cls, ret, e);
+	if (ret >= 0)
+		t->cmd_ok[c - cmds]++;
 	if (ret >= 0 && c->nr == KVM_CREATE_VM) {
 		pool_add(t, ret, K_VM);
 		t->vms++;
@@ -734,6 +833,47 @@ static void usage(void)
 	exit(2);
 }
 
+static long cmd_successes(size_t c, int nthreads)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < nthreads; i++)
+		n += threads[i].cmd_ok[c];
+	return n;
+}
+
+/*
+ * How deep the calls went: the ioctls that succeeded, with their counts,
+ * or (!@succeeded) those that never did: the ones the device does not
+ * have, and any whose shaped arguments never pass its checks.  Five to a
+ * line: a kernel-log line (the serial log) holds less than 1 KiB.
+ */
+static void print_cmd_list(int nthreads, bool succeeded)
+{
+	int shown = 0;
+	size_t c;
+	long n;
+
+	for (c = 0; c < NCMDS; c++) {
+		n = cmd_successes(c, nthreads);
+		if (!n == succeeded || cmds[c].nr == KVM_RUN)
+			continue;
+		if (shown % 5 == 0)
+			printf("NOTE: %s:", succeeded ? "succeeded" : "never succeeded");
+		else
+			putchar(',');
+		if (succeeded)
+			printf(" %s %ld", cmds[c].name, n);
+		else
+			printf(" %s", cmds[c].name);
+		if (++shown % 5 == 0)
+			printf("\n");
+	}
+	if (shown % 5)
+		printf("\n");
+}
+
 static void summary(int nthreads, double dt)
 {
 	long total = 0, ok = 0, runs = 0, exits = 0, forks = 0, vms = 0, vcpus = 0;
@@ -757,6 +897,8 @@ static void summary(int nthreads, double dt)
 	for (e = 1; e < 600; e++)
 		if (errs[e])
 			printf("NOTE:   %-12s %ld\n", strerrorname_np(e) ?: "?", errs[e]);
+	print_cmd_list(nthreads, true);
+	print_cmd_list(nthreads, false);
 }
 
 int main(int argc, char **argv)

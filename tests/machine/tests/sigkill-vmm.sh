@@ -136,7 +136,7 @@ note "free (MemFree + per-CPU lists) ${free0} -> ${free1} -> ${free2} kB, Slab $
 users=$(vmxlab info 2> /dev/null | sed -n 's/^VMX users: *//p')
 [ "$users" = 0 ] || fail "VMX users after every VMM was killed: '$users', want 0"
 expect_no_steady_leak "free memory (MemFree + per-CPU lists)" dropped $FREE_TOLERANCE_KB \
-	"$free0" "$free1" "$free2" "$ROUNDS rounds"
-expect_no_steady_leak Slab grew $SLAB_TOLERANCE_KB "$slab0" "$slab1" "$slab2" "$ROUNDS rounds"
+	"$ROUNDS rounds" "$free0" "$free1" "$free2"
+expect_no_steady_leak Slab grew $SLAB_TOLERANCE_KB "$ROUNDS rounds" "$slab0" "$slab1" "$slab2"
 out=$(vmxlab run /guests/hello.bin 2>&1) || fail "hello.bin after the kills: $out"
 out=$(rmmod vmxlab 2>&1) || fail "rmmod vmxlab after the kills: $out"
